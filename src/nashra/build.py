@@ -1,0 +1,118 @@
+"""build() = load → model → link → markup → plan → render → write, readable top to bottom."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import i18n
+from .config import Config, load_config
+from .errors import ContentError, raise_if_any
+from .link import Links, link
+from .load import load_content
+from .markup import Markup, MentionTable, Rendered, Target
+from .model import Site, make_site
+from .plan import Inputs, PageJob, check_pages, check_unique, plan
+from .render import environment, layered, render_page, theme_dir
+from .urls import Urls
+from .write import Staging
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    pages: Counter = field(default_factory=Counter)     # (kind, lang) -> pages written
+    files: int = 0
+    seconds: float = 0.0
+    languages: tuple[str, ...] = ()
+    stages: dict[str, float] = field(default_factory=dict)   # seconds per pipeline stage
+
+
+class _Stopwatch:
+    def __init__(self, stages: dict[str, float]):
+        self.stages = stages
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+def render_bodies(site: Site, links: Links, urls: Urls, markup: Markup
+                  ) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
+    """Markdown of every article (with mention links), actor biography and free page."""
+    bodies = {}
+    for story in links.stories.values():
+        for lang, article in story.versions.items():
+            bodies[(story.slug, lang)] = markup.render(article.body, mention_table(site, links, urls, article.lang,
+                                                                                   story.actors, story.countries))
+    bios = {(actor.slug, lang): markup.render(text).html
+            for actor in site.actors.values() for lang, text in actor.bio.items()}
+    pages = {(page.slug, page.lang): markup.render(page.body) for page in site.pages}
+    return bodies, bios, pages
+
+
+def mention_table(site: Site, links: Links, urls: Urls, lang: str, actors, countries) -> MentionTable:
+    """The names, in `lang`, of the actors and countries an article links, and where each links to."""
+    names = links.mention_names[lang]
+    entries = [(Target(("actor", slug), urls.actor(lang, slug), site.actors[slug].name.get(lang, "")),
+                names[("actor", slug)]) for slug in actors]
+    entries += [(Target(("country", code), urls.country(lang, code), site.countries[code].name.get(lang, "")),
+                 names[("country", code)]) for code in countries]
+    return MentionTable(entries)
+
+
+def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False) -> BuildReport:
+    """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written."""
+    started = time.perf_counter()
+    report = BuildReport(output=Path())
+    watch = _Stopwatch(report.stages)
+    root = root.resolve()
+    config: Config = load_config(root)
+    if base_url:
+        config = config.with_base_url(base_url)
+    output = (output or root / "public").resolve()
+    if output == root or output in root.parents:
+        raise_if_any([ContentError(output, None, "the output folder would replace the site itself",
+                                   "choose an output folder inside or beside the site, such as public/")])
+
+    documents, errors = load_content(root)
+    watch.lap("load")
+    site, model_errors = make_site(config, documents, drafts)
+    watch.lap("model")
+    links, link_errors = link(site)
+    watch.lap("link")
+    raise_if_any(errors + model_errors + link_errors + check_pages(site))
+
+    urls = Urls(config.base_url)
+    theme = theme_dir(root, config.theme)
+    strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
+    bodies, bios, page_bodies = render_bodies(site, links, urls, Markup())
+    watch.lap("markup")
+    jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies))
+    raise_if_any(check_unique(jobs))
+    watch.lap("plan")
+
+    env = environment(root, theme)
+    report.output, report.languages = output, config.languages
+    staging = Staging(output)
+    try:
+        for static in reversed(layered(root, theme, "static")):     # theme first, site overrides
+            staging.copy_tree(static)
+        for job in jobs:
+            html = render_page(env, job.template, job.context)
+            watch.lap("render")
+            staging.write(urls.output_path(job.url), html)
+            watch.lap("write")
+            report.pages[(job.kind, job.lang)] += 1
+        report.files = staging.files
+        staging.commit()
+        watch.lap("write")
+    except BaseException:
+        staging.discard()
+        raise
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,84 @@
+"""Commands only: parse arguments, call the library, print, exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import BuildReport, build
+from .config import load_config
+from .errors import BuildError, ContentError
+from .scaffold import init_site, new_file
+
+KIND_ORDER = ("home", "article", "actor", "actors", "country", "countries", "page")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nashra", description="Build bilingual Arabic/English news microsites with actor and country pages.")
+    parser.add_argument("--version", action="version", version=f"nashra {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = commands.add_parser("build", help="build a site into a folder of static files",
+                            description="Build the site in SITE into SITE/public (or --output). "
+                                        "A failed build leaves the previous output untouched.")
+    b.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: current folder)")
+    b.add_argument("-o", "--output", type=Path, help="output folder (default: SITE/public)")
+    b.add_argument("--base-url", help="override base_url from site.toml, e.g. https://user.github.io/site")
+    b.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+    b.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    i = commands.add_parser("init", help="make a new site that builds at once",
+                            description="Write a minimal site into DIR: site.toml, one article in each "
+                                        "language, one actor and one country. Existing files are never overwritten.")
+    i.add_argument("dir", type=Path, help="folder for the new site")
+
+    n = commands.add_parser("new", help="start a new article, actor or country file",
+                            description="Write a content file with front matter to fill in.")
+    n.add_argument("kind", choices=["article", "actor", "country"], help="what to create")
+    n.add_argument("slug", help="article or actor slug (a-z, 0-9, hyphens), or a two-letter country code")
+    n.add_argument("--lang", help="article language, one of the site's languages (default: the default language)")
+    n.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: current folder)")
+    return parser
+
+
+def _summary(report: BuildReport) -> str:
+    lines = []
+    for lang in report.languages:
+        counts = [f"{report.pages[(kind, lang)]} {kind}" for kind in KIND_ORDER if report.pages[(kind, lang)]]
+        lines.append(f"  {lang}: " + ", ".join(counts))
+    total = sum(report.pages.values())
+    return (f"Built {total} pages ({report.files} files) into {report.output} in {report.seconds:.2f} s\n"
+            + "\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            report = build(args.site, args.output, args.base_url, args.drafts)
+            if not args.quiet:
+                print(_summary(report))
+        elif args.command == "init":
+            for path in init_site(args.dir):
+                print(f"created {path}")
+            print(f"Now run: nashra build {args.dir}")
+        elif args.command == "new":
+            lang = args.lang
+            if args.kind == "article":
+                languages = load_config(args.site.resolve()).languages
+                lang = lang or languages[0]
+                if lang not in languages:
+                    raise ContentError(args.site / "site.toml", None, f"language {lang!r} is not one of the site's "
+                                       "languages", f"use --lang {' or --lang '.join(languages)}")
+            print(f"created {new_file(args.site, args.kind, args.slug, lang)}")
+    except BuildError as exc:
+        print(exc.format(Path.cwd()), file=sys.stderr)
+        print(f"Build failed: {len(exc.errors)} error(s); nothing was written.", file=sys.stderr)
+        return 1
+    except ContentError as exc:
+        print(exc.format(Path.cwd()), file=sys.stderr)
+        return 1
+    return 0

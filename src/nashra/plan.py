@@ -1,0 +1,308 @@
+"""Site -> page jobs: what to write where, with which template and context. Pure: no I/O.
+
+Templates present, Python decides: sorting, grouping, dates, directions and fallbacks
+between languages are all settled here, and templates only loop and print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from . import i18n
+from .arabic import fold
+from .errors import ContentError
+from .i18n import Strings, direction
+from .link import Links, Story
+from .markup import Rendered, plain_summary
+from .model import Actor, Article, Country, Page, Site
+from .urls import RESERVED, Urls
+
+STYLESHEET = "css/nashra.css"
+CARD_ACTORS = 4
+
+
+@dataclass(frozen=True)
+class PageJob:
+    url: str
+    kind: str                      # root | home | article | actor | actors | country | countries | page
+    lang: str
+    template: str
+    context: dict = field(compare=False, repr=False)
+    sources: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the planner reads, made by the stages before it."""
+
+    site: Site
+    links: Links
+    urls: Urls
+    strings: Mapping[str, Strings]
+    bodies: Mapping[tuple[str, str], Rendered]       # (article slug, lang) -> body
+    bios: Mapping[tuple[str, str], str]              # (actor slug, lang) -> HTML
+    page_bodies: Mapping[tuple[str, str], Rendered]  # (page slug, lang) -> body
+
+
+class Planner:
+    def __init__(self, inputs: Inputs):
+        self.i = inputs
+        self.site = inputs.site
+        self.config = inputs.site.config
+        self.languages = self.config.languages
+        self.urls = inputs.urls
+        self._cache: dict[str, dict] = {}
+
+    # --- small values shared by pages ---------------------------------------------------------
+
+    def name(self, entity: Actor | Country, lang: str) -> tuple[str, str]:
+        """An entity's name in `lang`, or in the default language when it has none: (name, its language)."""
+        if lang in entity.name:
+            return entity.name[lang], lang
+        fallback = next(code for code in self.languages if code in entity.name)
+        return entity.name[fallback], fallback
+
+    def date(self, article: Article, lang: str) -> dict:
+        return {"iso": article.date.isoformat(),
+                "text": i18n.format_day(article.date, self.config.locales[lang], self.config.digits[lang])}
+
+    def number(self, value: int, lang: str) -> str:
+        return i18n.digits(str(value), self.config.digits[lang])
+
+    def count(self, key: str, value: int, lang: str) -> str:
+        """A counted phrase with the language's plural form: خبران, 3 أخبار, 11 خبرًا, 1 story."""
+        return self.i.strings[lang].plural(key, value, self.number(value, lang))
+
+    def _memo(self, kind: str, key: tuple, make) -> dict:
+        """Values shared by many pages are made once; templates only read them."""
+        store = self._cache.setdefault(kind, {})
+        if key not in store:
+            store[key] = make(*key)
+        return store[key]
+
+    def actor_ref(self, slug: str, lang: str) -> dict:
+        return self._memo("actor", (slug, lang), self._actor_ref)
+
+    def _actor_ref(self, slug: str, lang: str) -> dict:
+        actor = self.site.actors[slug]
+        name, name_lang = self.name(actor, lang)
+        return {"url": self.urls.actor(lang, slug), "name": name, "lang": name_lang, "dir": direction(name_lang),
+                "role": actor.role.get(lang, ""), "kind": actor.kind}
+
+    def country_ref(self, code: str, lang: str) -> dict:
+        return self._memo("country", (code, lang), self._country_ref)
+
+    def _country_ref(self, code: str, lang: str) -> dict:
+        name, name_lang = self.name(self.site.countries[code], lang)
+        return {"url": self.urls.country(lang, code), "name": name, "lang": name_lang, "dir": direction(name_lang)}
+
+    def summary(self, article: Article) -> str:
+        return article.summary or plain_summary(self.i.bodies[(article.slug, article.lang)].first_paragraph)
+
+    def item(self, story: Story, lang: str) -> dict:
+        """One story in a list on a `lang` page, in `lang` when translated, else marked with its language.
+
+        Made once per story and language: a story appears in many lists (home, actors, countries, related)."""
+        return self._memo("item", (story.slug, lang), self._item)
+
+    def _item(self, slug: str, lang: str) -> dict:
+        story = self.i.links.stories[slug]
+        article = story.version(lang, self.languages)
+        t = self.i.strings[lang]
+        return {
+            "url": self.urls.article(article.lang, story.slug), "title": article.title, "lang": article.lang,
+            "dir": direction(article.lang), "date": self.date(article, lang),
+            "summary": self.summary(article), "source": article.source.name if article.source else "",
+            "language_note": "" if article.lang == lang else t("only_in", language=t(f"language_{article.lang}")),
+            "actors": [self.actor_ref(a, lang) for a in story.actors[:CARD_ACTORS]],
+            "countries": [self.country_ref(c, lang) for c in story.countries],
+        }
+
+    def alternates(self, lang: str, url_in: dict[str, str]) -> list[dict]:
+        """The language switcher: the same page in each language, or that language's home."""
+        return [{"lang": code, "name": i18n.language_name(code), "dir": direction(code),
+                 "url": url_in.get(code) or self.urls.home(code), "current": code == lang,
+                 "same_page": code in url_in, "absolute": self.urls.absolute(url_in.get(code) or self.urls.home(code))}
+                for code in self.languages]
+
+    def base(self, lang: str, kind: str, title: str, url: str, url_in: dict[str, str], nav: str = "") -> dict:
+        t = self.i.strings[lang]
+        free_pages = [p for p in self.site.pages if p.lang == lang]
+        return {
+            "lang": lang, "dir": direction(lang), "t": t, "kind": kind,
+            "site_title": self.config.site_title(lang), "page_title": title,
+            "canonical": self.urls.absolute(url), "home_url": self.urls.home(lang),
+            "stylesheet": self.urls.asset(STYLESHEET),
+            "nav": [{"label": t("nav_home"), "url": self.urls.home(lang), "current": nav == "home"},
+                    {"label": t("nav_actors"), "url": self.urls.actors(lang), "current": nav == "actors"},
+                    {"label": t("nav_countries"), "url": self.urls.countries(lang), "current": nav == "countries"}]
+                   + [{"label": p.title, "url": self.urls.page(lang, p.slug), "current": nav == p.slug}
+                      for p in free_pages],
+            "alternates": self.alternates(lang, url_in),
+        }
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def root(self) -> PageJob:
+        lang = self.config.default_language
+        context = {"lang": lang, "dir": direction(lang), "t": self.i.strings[lang],
+                   "site_title": self.config.site_title(lang), "target": self.urls.home(lang),
+                   "stylesheet": self.urls.asset(STYLESHEET),
+                   "languages": [{"lang": code, "dir": direction(code), "name": i18n.language_name(code),
+                                  "url": self.urls.home(code), "title": self.config.site_title(code)}
+                                 for code in self.languages]}
+        return PageJob(self.urls.root(), "root", lang, "root.html", context)
+
+    def homes(self, lang: str) -> list[PageJob]:
+        stories = list(self.i.links.stories.values())
+        size = self.config.home_page_size
+        chunks = [stories[i:i + size] for i in range(0, len(stories), size)] or [[]]
+        jobs = []
+        for number, chunk in enumerate(chunks, 1):
+            url = self.urls.home(lang, number)
+            t = self.i.strings[lang]
+            title = self.config.site_title(lang) if number == 1 else t("page_n", n=self.number(number, lang))
+            context = self.base(lang, "home", title, url, {code: self.urls.home(code, number) for code in self.languages},
+                                nav="home")
+            context.update({
+                "items": [self.item(s, lang) for s in chunk],
+                "newer": self.urls.home(lang, number - 1) if number > 1 else "",
+                "older": self.urls.home(lang, number + 1) if number < len(chunks) else "",
+                "page_number": self.number(number, lang), "page_count": self.number(len(chunks), lang),
+            })
+            jobs.append(PageJob(url, "home", lang, "home.html", context))
+        return jobs
+
+    def article(self, story: Story, article: Article) -> PageJob:
+        lang = article.lang
+        url = self.urls.article(lang, story.slug)
+        context = self.base(lang, "article", article.title, url,
+                            {code: self.urls.article(code, story.slug) for code in story.versions})
+        body = self.i.bodies[(story.slug, lang)]
+        context.update({
+            "article": {"title": article.title, "date": self.date(article, lang), "summary": self.summary(article),
+                        "source": {"name": article.source.name, "url": article.source.url} if article.source else None,
+                        "body": body.html},
+            "actors": [self.actor_ref(a, lang) for a in article.actors],
+            "countries": [self.country_ref(c, lang) for c in article.countries],
+            "related": [self.item(self.i.links.stories[s], lang) for s in self.i.links.related.get(story.slug, ())],
+            "translations": [{"lang": code, "name": i18n.language_name(code), "dir": direction(code),
+                              "url": self.urls.article(code, story.slug)}
+                             for code in self.languages if code in story.versions and code != lang],
+        })
+        return PageJob(url, "article", lang, "article.html", context, (article.path,))
+
+    def actor(self, actor: Actor, lang: str) -> PageJob:
+        url = self.urls.actor(lang, actor.slug)
+        name, name_lang = self.name(actor, lang)
+        slugs = self.i.links.by_actor.get(actor.slug, ())
+        context = self.base(lang, "actor", name, url, {code: self.urls.actor(code, actor.slug) for code in self.languages},
+                            nav="actors")
+        context.update({
+            "actor": {"name": name, "lang": name_lang, "dir": direction(name_lang), "kind": actor.kind,
+                      "other_names": self.other_names(actor, lang), "role": actor.role.get(lang, ""),
+                      "bio": self.i.bios.get((actor.slug, lang), ""),
+                      "country": self.country_ref(actor.country, lang) if actor.country else None,
+                      "count": self.count("stories_count", len(slugs), lang)},
+            "items": [self.item(self.i.links.stories[s], lang) for s in slugs],
+            "co_actors": [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
+                          for other, n in self.i.links.co_actors.get(actor.slug, ())],
+        })
+        return PageJob(url, "actor", lang, "actor.html", context, (actor.path,))
+
+    def other_names(self, entity: Actor | Country, lang: str) -> list[dict]:
+        """The entity's name in the site's other languages, shown isolated beside the main name."""
+        return [{"name": entity.name[code], "lang": code, "dir": direction(code)}
+                for code in self.languages if code != lang and code in entity.name]
+
+    def country(self, country: Country, lang: str) -> PageJob:
+        url = self.urls.country(lang, country.code)
+        name, name_lang = self.name(country, lang)
+        slugs = self.i.links.by_country.get(country.code, ())
+        context = self.base(lang, "country", name, url,
+                            {code: self.urls.country(code, country.code) for code in self.languages}, nav="countries")
+        context.update({
+            "country": {"name": name, "lang": name_lang, "dir": direction(name_lang), "code": country.code,
+                        "other_names": self.other_names(country, lang),
+                        "count": self.count("stories_count", len(slugs), lang)},
+            "items": [self.item(self.i.links.stories[s], lang) for s in slugs],
+            "actors": [self.actor_ref(a, lang) for a in self.i.links.actors_of_country.get(country.code, ())],
+        })
+        return PageJob(url, "country", lang, "country.html", context, (country.path,))
+
+    def actor_index(self, lang: str) -> PageJob:
+        url = self.urls.actors(lang)
+        t = self.i.strings[lang]
+        entries = []
+        for actor in self.site.actors.values():
+            count = self.count("stories_count", len(self.i.links.by_actor.get(actor.slug, ())), lang)
+            entries.append(self.actor_ref(actor.slug, lang) | {"count": count})
+        entries.sort(key=lambda e: (fold(e["name"]), e["url"]))
+        context = self.base(lang, "actors", t("nav_actors"), url, {code: self.urls.actors(code) for code in self.languages},
+                            nav="actors")
+        context.update({
+            "people": [e for e in entries if e["kind"] == "person"],
+            "organisations": [e for e in entries if e["kind"] == "organisation"],
+        })
+        return PageJob(url, "actors", lang, "actors.html", context)
+
+    def country_index(self, lang: str) -> PageJob:
+        url = self.urls.countries(lang)
+        t = self.i.strings[lang]
+        entries = []
+        for code in self.site.countries:
+            count = self.count("stories_count", len(self.i.links.by_country.get(code, ())), lang)
+            entries.append(self.country_ref(code, lang) | {"count": count})
+        entries.sort(key=lambda e: (fold(e["name"]), e["url"]))
+        context = self.base(lang, "countries", t("nav_countries"), url,
+                            {code: self.urls.countries(code) for code in self.languages}, nav="countries")
+        context["countries"] = entries
+        return PageJob(url, "countries", lang, "countries.html", context)
+
+    def page(self, page: Page) -> PageJob:
+        url = self.urls.page(page.lang, page.slug)
+        translated = {p.lang: self.urls.page(p.lang, p.slug) for p in self.site.pages if p.slug == page.slug}
+        context = self.base(page.lang, "page", page.title, url, translated, nav=page.slug)
+        context["page"] = {"title": page.title, "body": self.i.page_bodies[(page.slug, page.lang)].html}
+        return PageJob(url, "page", page.lang, "page.html", context, (page.path,))
+
+    def jobs(self) -> list[PageJob]:
+        jobs = [self.root()]
+        for lang in self.languages:
+            jobs += self.homes(lang)
+            jobs.append(self.actor_index(lang))
+            jobs.append(self.country_index(lang))
+            jobs += [self.actor(a, lang) for a in self.site.actors.values()]
+            jobs += [self.country(c, lang) for c in self.site.countries.values()]
+        for story in self.i.links.stories.values():
+            jobs += [self.article(story, article) for article in story.versions.values()]
+        jobs += [self.page(p) for p in self.site.pages]
+        return jobs
+
+
+def check_pages(site: Site) -> list[ContentError]:
+    """Free pages may not take a section's address."""
+    return [ContentError(p.path, None, f"the page slug {p.slug!r} is taken by nashra's own {p.slug}/ section",
+                         f"two files would claim /{p.lang}/{p.slug}/: rename this page, e.g. to about-{p.slug}.{p.lang}.md")
+            for p in site.pages if p.slug in RESERVED]
+
+
+def check_unique(jobs: list[PageJob]) -> list[ContentError]:
+    """Two jobs writing one URL means two files claim the same page."""
+    seen: dict[str, PageJob] = {}
+    errors = []
+    for job in jobs:
+        if job.url in seen:
+            other = seen[job.url]
+            path = job.sources[0] if job.sources else Path("content")
+            other_path = other.sources[0] if other.sources else f"nashra's {other.kind} page"
+            errors.append(ContentError(path, None, f"this file and {other_path} both claim {job.url}",
+                                       "rename one of them"))
+        seen[job.url] = job
+    return errors
+
+
+def plan(inputs: Inputs) -> list[PageJob]:
+    return Planner(inputs).jobs()

@@ -1,0 +1,41 @@
+"""Jinja2 environment, theme lookup and overrides; a page job -> HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .errors import ContentError, raise_if_any
+
+PACKAGE_THEMES = Path(__file__).parent / "themes"
+# An editable install (pip install -e .) runs from the source tree, where the theme lives at the root.
+SOURCE_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+def theme_dir(site_root: Path, name: str) -> Path:
+    """The site's own themes/<name>/ first, then the theme shipped inside nashra."""
+    for folder in (site_root / "themes", PACKAGE_THEMES, SOURCE_THEMES):
+        if (folder / name / "templates").is_dir():
+            return folder / name
+    raise_if_any([ContentError(site_root / "site.toml", None, f"theme {name!r} not found",
+                               f"put it in {site_root / 'themes' / name}/templates, or use theme = \"default\"")])
+    raise AssertionError  # unreachable
+
+
+def layered(site_root: Path, theme: Path, sub: str) -> list[Path]:
+    """Folders to look in, most specific first: the site's own, then the theme's."""
+    return [p for p in (site_root / sub, theme / sub) if p.is_dir()]
+
+
+def environment(site_root: Path, theme: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in layered(site_root, theme, "templates")]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render_page(env: jinja2.Environment, template: str, context: dict) -> str:
+    return env.get_template(template).render(context)

@@ -1,0 +1,61 @@
+"""Every URL and output path is made here, so a base path (https://user.github.io/site/) never breaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
+# Folder names a free page may not take: they belong to the builder's own sections.
+RESERVED = frozenset({"articles", "actors", "countries", "search", "page", "css", "js", "img", "static"})
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_url: str          # absolute, no trailing slash
+
+    @property
+    def base_path(self) -> str:
+        """The path prefix: "" for https://example.org, "/site" for https://user.github.io/site."""
+        return urlparse(self.base_url).path.rstrip("/")
+
+    def _url(self, *parts: str) -> str:
+        return f"{self.base_path}/" + "".join(f"{p}/" for p in parts if p)
+
+    def root(self) -> str:
+        return self._url()
+
+    def home(self, lang: str, page: int = 1) -> str:
+        return self._url(lang) if page == 1 else self._url(lang, "page", str(page))
+
+    def article(self, lang: str, slug: str) -> str:
+        return self._url(lang, "articles", slug)
+
+    def actor(self, lang: str, slug: str) -> str:
+        return self._url(lang, "actors", slug)
+
+    def actors(self, lang: str) -> str:
+        return self._url(lang, "actors")
+
+    def country(self, lang: str, code: str) -> str:
+        return self._url(lang, "countries", code)
+
+    def countries(self, lang: str) -> str:
+        return self._url(lang, "countries")
+
+    def page(self, lang: str, slug: str) -> str:
+        return self._url(lang, slug)
+
+    def asset(self, path: str) -> str:
+        """A file copied from static/ (theme or site): css/nashra.css -> /css/nashra.css."""
+        return f"{self.base_path}/{path.lstrip('/')}"
+
+    def absolute(self, url: str) -> str:
+        parsed = urlparse(self.base_url)
+        return f"{parsed.scheme}://{parsed.netloc}{url}"
+
+    def output_path(self, url: str) -> PurePosixPath:
+        """The file (relative to the output folder) that serves `url`."""
+        assert url.startswith(self.base_path + "/"), url
+        path = url[len(self.base_path) + 1:]
+        return PurePosixPath(path + "index.html" if path.endswith("/") or not path else path)

@@ -1,0 +1,99 @@
+"""The sample site as a reader sees it, in headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nashra.build import build
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sample_public(tmp_path_factory):
+    return build(REPO, output=tmp_path_factory.mktemp("sample") / "public").output
+
+
+@pytest.fixture
+def reader(browser, serve, sample_public):
+    """A fresh page on the served sample site that records console errors and failed requests."""
+    base = serve(sample_public)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: problems.append(f"request to another host: {r.url}")
+            if not r.url.startswith(base) else None)
+    yield base, page, problems
+    context.close()
+
+
+def test_language_switcher_from_arabic_article_to_english(reader):
+    base, page, problems = reader
+    page.goto(f"{base}/ar/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    # Open the newest Arabic story that has a translation, as a reader would: by clicking it.
+    page.locator("ol.story-list h3 a[href^='/ar/articles/']").first.click()
+    page.wait_for_load_state("load")
+    assert "/ar/articles/" in page.url
+    slug = page.url.rstrip("/").rsplit("/", 1)[1]
+    arabic_title = page.locator("h1").inner_text()
+    assert page.locator("html").get_attribute("lang") == "ar"
+
+    page.get_by_role("navigation", name="اللغة").get_by_role("link", name="English").click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{base}/en/articles/{slug}/"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.locator("h1").inner_text() not in ("", arabic_title)
+    # The page is laid out left-to-right: the title starts at the left edge of the content.
+    box = page.locator("h1").bounding_box()
+    assert box["x"] < 200
+
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="العربية").click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{base}/ar/articles/{slug}/"
+    assert page.locator("h1").inner_text() == arabic_title
+    assert problems == []
+
+
+def test_arabic_pages_run_right_to_left_and_fit_a_phone(reader):
+    base, page, problems = reader
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/ar/", "/ar/actors/ibrahim-kalin/", "/ar/countries/ru/", "/en/actors/", "/en/countries/"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} scrolls sideways: {width}px"
+    page.goto(base + "/ar/actors/ibrahim-kalin/")
+    h1 = page.locator("h1").bounding_box()
+    assert h1["x"] + h1["width"] > 250        # right-aligned heading in RTL
+    assert problems == []
+
+
+def test_keyboard_skip_link_and_visible_focus(reader):
+    base, page, problems = reader
+    page.goto(base + "/en/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0     # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert problems == []
+
+
+def test_every_page_of_the_sample_site_loads_cleanly(reader, sample_public):
+    base, page, problems = reader
+    pages = sorted(sample_public.rglob("index.html"))
+    for file in pages:
+        folder = file.parent.relative_to(sample_public).as_posix()
+        page.goto(f"{base}/{folder}/" if folder != "." else f"{base}/")
+    assert len(pages) > 50
+    assert problems == []

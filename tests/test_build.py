@@ -1,0 +1,207 @@
+"""Real output files of tiny sites, read back as parsed HTML."""
+
+import pytest
+
+from nashra.build import build
+
+from conftest import article, broken_links, page
+
+KALIN_AR = article("ليبيا وتركيا تبحثان الاستقرار", date="2025-04-28", actors="[ibrahim-kalin, abdullah-al-lafi]",
+                   countries="[ly, tr]", extra='source: {name: "الأمصار", url: "https://example.com/a"}\n',
+                   body="## قالن في العنوان\n\nاستقبل عبدالله اللافي رئيس المخابرات التركيّة إبراهيم قالن في طرابلس.\n\n"
+                        "وأكد قالن مرة أخرى دعم ليبيا. [قالن](https://example.com) و`قالن`.")
+KALIN_EN = article("Libya and Turkey discuss stability", date="2025-04-28",
+                   actors="[ibrahim-kalin, abdullah-al-lafi]", countries="[ly, tr]",
+                   body="Abdullah al-Lafi received Turkish intelligence chief Ibrahim Kalin in Tripoli.")
+ONLY_AR = article("خبر بالعربية فقط", date="2024-01-01", actors="[ibrahim-kalin]", countries="[tr]",
+                  body="لقاء مع قالن في أنقرة.")
+ONLY_EN = article("English only story", date="2023-01-01", actors="[abdullah-al-lafi]", countries="[ly]",
+                  body="Lafi spoke.")
+
+SITE = {
+    "content/articles/kalin-visit.ar.md": KALIN_AR,
+    "content/articles/kalin-visit.en.md": KALIN_EN,
+    "content/articles/arabic-only.ar.md": ONLY_AR,
+    "content/articles/english-only.en.md": ONLY_EN,
+}
+
+
+@pytest.fixture
+def public(built):
+    return built(SITE)
+
+
+def test_every_page_kind_in_both_languages(public):
+    for lang in ("ar", "en"):
+        for path in ("", "actors", "countries", "actors/ibrahim-kalin", "actors/presidential-council",
+                     "countries/tr", "countries/ly"):
+            assert (public / lang / path / "index.html").is_file(), f"{lang}/{path}"
+    assert (public / "ar/articles/kalin-visit/index.html").is_file()
+    assert (public / "en/articles/kalin-visit/index.html").is_file()
+    assert (public / "ar/articles/arabic-only/index.html").is_file()
+    assert not (public / "en/articles/arabic-only").exists()
+    assert (public / "css/nashra.css").is_file()
+
+
+def test_lang_and_dir_on_every_page(public):
+    for file in public.rglob("*.html"):
+        root = page(public, str(file.relative_to(public)))
+        lang = file.relative_to(public).parts[0]
+        expected = {"ar": ("ar", "rtl"), "en": ("en", "ltr"), "index.html": ("ar", "rtl")}[lang]
+        assert (root.get("lang"), root.get("dir")) == expected, file
+
+
+def test_no_broken_internal_links(public):
+    assert broken_links(public) == []
+
+
+def test_language_switcher_goes_to_the_translation_or_home(public):
+    def switch(path):
+        return page(public, path).xpath("//nav[@class='language-switcher']//a/@href")
+    assert switch("ar/articles/kalin-visit") == ["/en/articles/kalin-visit/"]
+    assert switch("en/articles/kalin-visit") == ["/ar/articles/kalin-visit/"]
+    assert switch("ar/articles/arabic-only") == ["/en/"]
+    assert switch("en/actors/ibrahim-kalin") == ["/ar/actors/ibrahim-kalin/"]
+    assert switch("ar/countries/tr") == ["/en/countries/tr/"]
+    assert switch("en") == ["/ar/"]
+
+
+def test_actor_page_lists_every_story_newest_first_in_both_languages(public):
+    ar = page(public, "ar/actors/ibrahim-kalin")
+    assert ar.xpath("//h1//text()") == ["إبراهيم قالن"]
+    assert ar.xpath("//ol[@class='story-list']//h3/a/@href") == ["/ar/articles/kalin-visit/", "/ar/articles/arabic-only/"]
+    en = page(public, "en/actors/ibrahim-kalin")
+    assert en.xpath("//h1//text()") == ["Ibrahim Kalın"]
+    # The Arabic-only story still appears on the English page, marked and linking to the original.
+    assert en.xpath("//ol[@class='story-list']//h3/a/@href") == ["/en/articles/kalin-visit/", "/ar/articles/arabic-only/"]
+    (marked,) = en.xpath("//a[@href='/ar/articles/arabic-only/']/ancestor::article[1]")
+    assert marked.get("lang") == "ar" and marked.get("dir") == "rtl"
+    assert marked.xpath(".//span[@class='language-note']/text()") == ["In Arabic only"]
+    assert en.xpath("//p[@class='role']/text()") == ["Head of Turkish intelligence"]
+    assert en.xpath("//p[@class='other-name']/@lang") == ["ar"]
+    assert "1" not in "".join(en.xpath("//dd/text()")) and "2 stories" in en.xpath("//dd/text()")
+
+
+def test_actor_page_shows_who_appears_with_them(public):
+    kalin = page(public, "en/actors/ibrahim-kalin")
+    assert kalin.xpath("//section[@class='co-actors']//a/@href") == ["/en/actors/abdullah-al-lafi/"]
+    assert kalin.xpath("//section[@class='co-actors']//span[@class='count']/text()") == ["1 story together"]
+
+
+def test_country_page_lists_its_stories_and_actors(public):
+    tr = page(public, "en/countries/tr")
+    assert tr.xpath("//ol[@class='story-list']//h3/a/@href") == ["/en/articles/kalin-visit/", "/ar/articles/arabic-only/"]
+    assert set(tr.xpath("//section[@class='co-actors']//a/@href")) == {
+        "/en/actors/ibrahim-kalin/", "/en/actors/abdullah-al-lafi/"}
+    ly = page(public, "ar/countries/ly")
+    assert "/en/articles/english-only/" in ly.xpath("//ol[@class='story-list']//h3/a/@href")
+
+
+def test_home_lists_stories_in_every_language(public):
+    en = page(public, "en")
+    assert en.xpath("//ol[@class='story-list']//h3/a/@href") == [
+        "/en/articles/kalin-visit/", "/ar/articles/arabic-only/", "/en/articles/english-only/"]
+    ar = page(public, "ar")
+    assert ar.xpath("//ol[@class='story-list']//h3/a/@href") == [
+        "/ar/articles/kalin-visit/", "/ar/articles/arabic-only/", "/en/articles/english-only/"]
+    assert ar.xpath("//span[@class='language-note']/text()") == ["باللغة الإنجليزية فقط"]
+
+
+def test_first_mention_links_but_never_in_headings_links_or_code(public):
+    doc = page(public, "ar/articles/kalin-visit")
+    body = doc.xpath("//div[@class='article-body']")[0]
+    mentions = body.xpath(".//a[@class='mention']")
+    assert [(a.text, a.get("href")) for a in mentions] == [
+        ("عبدالله اللافي", "/ar/actors/abdullah-al-lafi/"),
+        ("التركيّة", "/ar/countries/tr/"),
+        ("إبراهيم قالن", "/ar/actors/ibrahim-kalin/"),
+        ("طرابلس", "/ar/countries/ly/"),
+    ]
+    assert body.xpath(".//h2/a") == [] and body.xpath(".//code/a") == []
+    assert body.xpath(".//a[not(@class)]/@href") == ["https://example.com"]
+    en = page(public, "en/articles/kalin-visit")
+    assert [a.text for a in en.xpath("//a[@class='mention']")] == ["Abdullah al-Lafi", "Ibrahim Kalin", "Tripoli"]
+
+
+def test_article_page_shows_date_source_entities_and_related(public):
+    doc = page(public, "ar/articles/kalin-visit")
+    assert doc.xpath("//header[@class='article-header']//time/@datetime") == ["2025-04-28"]
+    assert doc.xpath("//header[@class='article-header']//time/text()") == ["28 أبريل 2025"]
+    assert doc.xpath("//p[@class='article-meta']//a/@href") == ["https://example.com/a"]
+    assert doc.xpath("//aside[@class='entities']//a/@href") == [
+        "/ar/actors/ibrahim-kalin/", "/ar/actors/abdullah-al-lafi/", "/ar/countries/ly/", "/ar/countries/tr/"]
+    related = doc.xpath("//section[@class='related']//h3/a/@href")
+    assert related[0] == "/ar/articles/arabic-only/"
+    en = page(public, "en/articles/kalin-visit")
+    assert en.xpath("//header[@class='article-header']//time/text()") == ["28 April 2025"]
+
+
+@pytest.mark.parametrize("locale,digits,expected", [
+    ("ar", "latn", "28 أبريل 2025"),
+    ("ar_SY", "latn", "28 نيسان 2025"),
+    ("ar_TN", "latn", "28 أفريل 2025"),
+    ("ar_LY", "arab", "٢٨ أبريل ٢٠٢٥"),
+])
+def test_arabic_dates_follow_locale_and_digit_settings(built, locale, digits, expected):
+    toml = ('base_url = "https://example.org"\nlanguages = ["ar", "en"]\n'
+            f'[locale]\nar = "{locale}"\n[digits]\nar = "{digits}"\n')
+    public = built({"site.toml": toml, "content/articles/a.ar.md": article("خبر", date="2025-04-28")})
+    assert page(public, "ar/articles/a").xpath("//article//time/text()") == [expected]
+
+
+def test_names_of_the_other_direction_are_isolated(public):
+    en = page(public, "en/countries/tr")
+    for link in en.xpath("//ol[@class='story-list']//ul[@class='chips']//a"):
+        assert link.xpath("./bdi")
+    ar_card = page(public, "ar").xpath("//a[@href='/en/articles/english-only/']/ancestor::article[1]")[0]
+    assert (ar_card.get("lang"), ar_card.get("dir")) == ("en", "ltr")
+
+
+def test_base_path_prefix_on_every_reference(built):
+    public = built(SITE, base_url="https://user.github.io/project")
+    assert broken_links(public, "/project") == []
+    doc = page(public, "ar/articles/kalin-visit")
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/project/css/nashra.css"]
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["https://user.github.io/project/ar/articles/kalin-visit/"]
+
+
+def test_site_templates_and_static_override_the_theme_file_by_file(built):
+    public = built(SITE | {
+        "templates/page.html": "{% extends 'base.html' %}{% block main %}<p id='mine'>{{ page.title }}</p>{% endblock %}",
+        "static/css/nashra.css": "body { color: red }",
+        "static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "content/pages/about.ar.md": '---\ntitle: "عن الموقع"\n---\nنص\n',
+    })
+    assert page(public, "ar/about").xpath("//p[@id='mine']/text()") == ["عن الموقع"]
+    assert (public / "css/nashra.css").read_text() == "body { color: red }"
+    assert (public / "img/logo.svg").is_file()
+    assert page(public, "ar/articles/kalin-visit").xpath("//h1/text()")   # other templates still the theme's
+
+
+def test_home_is_paginated(built):
+    toml = 'base_url = "https://example.org"\nlanguages = ["ar", "en"]\nhome_page_size = 2\n'
+    files = {f"content/articles/s{i}.ar.md": article(f"خبر {i}", date=f"2025-01-0{i}") for i in range(1, 6)}
+    public = built({"site.toml": toml} | files)
+    assert len(page(public, "ar").xpath("//ol[@class='story-list']/li")) == 2
+    assert len(page(public, "ar/page/3").xpath("//ol[@class='story-list']/li")) == 1
+    assert page(public, "ar/page/2").xpath("//a[@rel='next']/@href") == ["/ar/page/3/"]
+    assert broken_links(public) == []
+
+
+def test_untrusted_markup_is_escaped_or_removed(built):
+    evil = article('<script>alert(1)</script>\\" onmouseover=\\"x', body='<img src=x onerror="alert(2)">\n\n<script>alert(3)</script>\n\n[a](javascript:alert(4))')
+    public = built({"content/articles/evil.ar.md": evil})
+    doc = page(public, "ar/articles/evil")
+    assert doc.xpath("//script") == []
+    assert doc.xpath("//@onerror | //@onmouseover") == []
+    assert not any(h.startswith("javascript:") for h in doc.xpath("//a/@href"))
+    assert doc.xpath("//h1/text()") == ['<script>alert(1)</script>" onmouseover="x']
+
+
+def test_two_builds_are_byte_identical(make_site, tmp_path):
+    root = make_site(SITE)
+    first = build(root, output=tmp_path / "one").output
+    second = build(root, output=tmp_path / "two").output
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)

@@ -1,0 +1,101 @@
+"""Bad input: file, line, what is wrong, what to do; exit code 1; the previous output untouched."""
+
+import pytest
+
+from nashra.build import build
+from nashra.cli import main
+from nashra.errors import BuildError
+
+from conftest import article
+
+
+def errors_of(root):
+    with pytest.raises(BuildError) as caught:
+        build(root)
+    return caught.value.errors
+
+
+def test_malformed_yaml_names_file_and_line(make_site):
+    root = make_site({"content/articles/a.ar.md": '---\ntitle: "ok"\ndate: 2025-01-01\nactors: [a, b\n---\nنص\n'})
+    (error,) = errors_of(root)
+    assert error.path.name == "a.ar.md" and error.line in (4, 5) and "not valid YAML" in error.message
+
+
+def test_missing_title_and_date(make_site):
+    root = make_site({
+        "content/articles/a.ar.md": '---\ndate: 2025-01-01\n---\nنص\n',
+        "content/articles/b.ar.md": '---\ntitle: "x"\n---\nنص\n',
+        "content/articles/c.ar.md": '---\ntitle: "x"\ndate: 28/04/2025\n---\nنص\n',
+    })
+    errors = {e.path.name: e for e in errors_of(root)}
+    assert errors["a.ar.md"].message == "missing title"
+    assert errors["b.ar.md"].message == "missing date"
+    assert errors["c.ar.md"].line == 3 and "ISO 8601" in errors["c.ar.md"].message
+    assert "YYYY-MM-DD" in errors["c.ar.md"].hint
+
+
+def test_unknown_actor_points_at_the_list_item_and_suggests(make_site):
+    root = make_site({"content/articles/a.ar.md":
+                      '---\ntitle: "x"\ndate: 2025-01-01\nactors:\n  - abdullah-al-lafi\n  - kalin\n---\n'})
+    (error,) = errors_of(root)
+    assert (error.line, error.message) == (6, "unknown actor 'kalin'")
+    assert "ibrahim-kalin" in error.hint
+
+
+def test_unknown_country_suggests_by_name(make_site):
+    root = make_site({"content/articles/a.ar.md": article("x", countries="[turkey]")})
+    (error,) = errors_of(root)
+    assert error.message == "unknown country 'turkey'" and "tr" in error.hint
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("content/articles/Bad_Slug.ar.md", "bad slug 'Bad_Slug'"),
+    ("content/articles/good.fr.md", "language code 'fr' is not one of the site's languages"),
+    ("content/articles/nolang.md", "the file name has no language code"),
+    ("content/countries/turkey.md", "not an ISO 3166-1 alpha-2 code"),
+])
+def test_bad_file_names(make_site, name, expected):
+    text = article("x") if "articles" in name else '---\nname: {ar: "x"}\n---\n'
+    (error,) = errors_of(make_site({name: text}))
+    assert expected in error.message and error.hint
+
+
+def test_two_files_claiming_one_page(make_site):
+    root = make_site({"content/pages/actors.ar.md": '---\ntitle: "x"\n---\n'})
+    (error,) = errors_of(root)
+    assert "/ar/actors/" in error.hint and "rename" in error.hint
+
+
+def test_every_error_is_reported_at_once(make_site):
+    root = make_site({
+        "content/articles/a.ar.md": article("x", actors="[nobody]"),
+        "content/articles/b.ar.md": '---\ntitle: "y"\n---\n',
+        "content/actors/broken.md": '---\nname: {ar: "x"}\ncountry: zz\n---\n',
+    })
+    assert len(errors_of(root)) == 3
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site, capsys):
+    root = make_site({"content/articles/a.ar.md": article("أول")})
+    output = build(root).output
+    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    (root / "content/articles/b.ar.md").write_text('---\ntitle: "x"\ndate: nope\n---\n', encoding="utf-8")
+    assert main(["build", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "b.ar.md:3: date 'nope' is not an ISO 8601 date" in err and "hint:" in err
+    assert "Traceback" not in err
+    after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in output.parent.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_not_a_site(tmp_path, capsys):
+    assert main(["build", str(tmp_path)]) == 1
+    assert "no site.toml" in capsys.readouterr().err
+
+
+def test_bad_site_toml_reports_every_problem(make_site, capsys):
+    root = make_site({"site.toml": 'base_url = "example.org"\nlanguages = ["ar", "xx"]\n[digits]\nar = "roman"\n'})
+    assert main(["build", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "base_url must be an absolute" in err and "unknown language code 'xx'" in err and "digits" in err
