@@ -20,6 +20,7 @@ from .model import Actor, Article, Country, Page, Site
 from .urls import RESERVED, Urls
 
 STYLESHEET = "css/nashra.css"
+FAVICON = "favicon.svg"
 CARD_ACTORS = 4
 
 
@@ -134,7 +135,7 @@ class Planner:
             "lang": lang, "dir": direction(lang), "t": t, "kind": kind,
             "site_title": self.config.site_title(lang), "page_title": title,
             "canonical": self.urls.absolute(url), "home_url": self.urls.home(lang),
-            "stylesheet": self.urls.asset(STYLESHEET),
+            "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON),
             "nav": [{"label": t("nav_home"), "url": self.urls.home(lang), "current": nav == "home"},
                     {"label": t("nav_actors"), "url": self.urls.actors(lang), "current": nav == "actors"},
                     {"label": t("nav_countries"), "url": self.urls.countries(lang), "current": nav == "countries"}]
@@ -149,7 +150,7 @@ class Planner:
         lang = self.config.default_language
         context = {"lang": lang, "dir": direction(lang), "t": self.i.strings[lang],
                    "site_title": self.config.site_title(lang), "target": self.urls.home(lang),
-                   "stylesheet": self.urls.asset(STYLESHEET),
+                   "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON),
                    "languages": [{"lang": code, "dir": direction(code), "name": i18n.language_name(code),
                                   "url": self.urls.home(code), "title": self.config.site_title(code)}
                                  for code in self.languages]}
