@@ -41,7 +41,7 @@ def test_language_switcher_from_arabic_article_to_english(reader):
     page.goto(f"{base}/ar/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     # Open the newest Arabic story that has a translation, as a reader would: by clicking it.
-    page.locator("ol.story-list h3 a[href^='/ar/articles/']").first.click()
+    page.locator("ol.story-list .story-title a[href^='/ar/articles/']").first.click()
     page.wait_for_load_state("networkidle")
     assert "/ar/articles/" in page.url
     slug = page.url.rstrip("/").rsplit("/", 1)[1]
@@ -100,3 +100,30 @@ def test_every_page_of_the_sample_site_loads_cleanly(reader, sample_public):
         page.goto(f"{base}/{folder}/" if folder != "." else f"{base}/", wait_until="load")
     assert len(pages) > 50
     assert problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violations(browser, serve, sample_public, scheme):
+    """axe-core (the engine behind Lighthouse's accessibility audit): contrast, landmarks, names, headings."""
+    from axe_playwright_python.sync_playwright import Axe
+    base = serve(sample_public)
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = []
+    for path in ("/ar/", "/en/", "/ar/articles/lafi-koni-meet-kalin/", "/en/articles/russian-libyan-business-mou-benghazi/",
+                 "/ar/actors/ibrahim-kalin/", "/en/actors/", "/ar/countries/ru/", "/en/countries/", "/ar/about/"):
+        page.goto(base + path)
+        for violation in Axe().run(page).response["violations"]:
+            found.append(f"{path} {violation['id']}: {[n['target'] for n in violation['nodes']][:3]}")
+    context.close()
+    assert found == []
+
+
+def test_article_prints_without_navigation(reader):
+    base, page, problems = reader
+    page.goto(base + "/en/articles/lafi-koni-meet-kalin/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".related").is_visible()
+    assert page.locator(".article-body").is_visible()
+    assert page.locator("h1").is_visible()
