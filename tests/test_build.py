@@ -4,7 +4,7 @@ import pytest
 
 from nashra.build import build
 
-from conftest import article, broken_links, page
+from helpers import article, broken_links, page
 
 KALIN_AR = article("ليبيا وتركيا تبحثان الاستقرار", date="2025-04-28", actors="[ibrahim-kalin, abdullah-al-lafi]",
                    countries="[ly, tr]", extra='source: {name: "الأمصار", url: "https://example.com/a"}\n',
@@ -205,3 +205,16 @@ def test_two_builds_are_byte_identical(make_site, tmp_path):
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_parallel_build_equals_serial_build(make_site, tmp_path):
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            countries="[tr]", body="قالن في تركيا. Kalin in Turkey.")
+             for i in range(1, 25) for lang in ("ar", "en")}
+    root = make_site(files)
+    serial = build(root, output=tmp_path / "serial", workers=1).output
+    parallel = build(root, output=tmp_path / "parallel", workers=2).output
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
+    assert [f for f in files if (serial / f).read_bytes() != (parallel / f).read_bytes()] == []

@@ -11,7 +11,7 @@ import pytest
 from nashra import __version__
 from nashra.cli import main
 
-from conftest import REPO, broken_links, page
+from helpers import REPO, broken_links, page
 
 
 def run(*args, cwd=None, env=None):

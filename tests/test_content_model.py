@@ -10,7 +10,7 @@ from nashra.errors import BuildError
 from nashra.load import load_content
 from nashra.model import make_site
 
-from conftest import article
+from helpers import article
 
 
 def site_of(root):

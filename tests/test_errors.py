@@ -6,7 +6,7 @@ from nashra.build import build
 from nashra.cli import main
 from nashra.errors import BuildError
 
-from conftest import article
+from helpers import article
 
 
 def errors_of(root):

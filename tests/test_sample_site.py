@@ -14,7 +14,7 @@ from nashra.markup import MentionTable, Target
 from nashra.model import make_site
 from nashra.urls import Urls
 
-from conftest import REPO, broken_links, page
+from helpers import REPO, broken_links, page
 
 SEEDS = REPO.parent / "shared" / "seeds"
 

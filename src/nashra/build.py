@@ -13,6 +13,7 @@ from .errors import ContentError, raise_if_any
 from .link import Links, link
 from .load import load_content
 from .markup import Markup, MentionTable, Rendered, Target
+from .parallel import map_chunks
 from .model import Site, make_site
 from .plan import Inputs, PageJob, check_pages, check_unique, plan
 from .render import environment, layered, render_page, theme_dir
@@ -41,14 +42,21 @@ class _Stopwatch:
         self.last = now
 
 
-def render_bodies(site: Site, links: Links, urls: Urls, markup: Markup
+def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None
                   ) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
     """Markdown of every article (with mention links), actor biography and free page."""
-    bodies = {}
-    for story in links.stories.values():
-        for lang, article in story.versions.items():
-            bodies[(story.slug, lang)] = markup.render(article.body, mention_table(site, links, urls, article.lang,
-                                                                                   story.actors, story.countries))
+    markup = Markup()
+
+    def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Rendered]:
+        rendered = {}
+        for slug, lang in keys:
+            story = links.stories[slug]
+            table = mention_table(site, links, urls, lang, story.actors, story.countries)
+            rendered[(slug, lang)] = markup.render(story.versions[lang].body, table)
+        return rendered
+
+    keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
+    bodies = {k: v for chunk in map_chunks(render_articles, keys, workers) for k, v in chunk.items()}
     bios = {(actor.slug, lang): markup.render(text).html
             for actor in site.actors.values() for lang, text in actor.bio.items()}
     pages = {(page.slug, page.lang): markup.render(page.body) for page in site.pages}
@@ -65,8 +73,11 @@ def mention_table(site: Site, links: Links, urls: Urls, lang: str, actors, count
     return MentionTable(entries)
 
 
-def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False) -> BuildReport:
-    """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written."""
+def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
+          workers: int | None = None) -> BuildReport:
+    """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written.
+
+    `workers`: processes for Markdown and templates (default: every core for large sites, 1 for small)."""
     started = time.perf_counter()
     report = BuildReport(output=Path())
     watch = _Stopwatch(report.stages)
@@ -90,7 +101,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     urls = Urls(config.base_url)
     theme = theme_dir(root, config.theme)
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
-    bodies, bios, page_bodies = render_bodies(site, links, urls, Markup())
+    bodies, bios, page_bodies = render_bodies(site, links, urls, workers)
     watch.lap("markup")
     jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies))
     raise_if_any(check_unique(jobs))
@@ -99,20 +110,22 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     env = environment(root, theme)
     report.output, report.languages = output, config.languages
     staging = Staging(output)
+
+    def render_and_write(chunk: list[PageJob]) -> None:
+        for job in chunk:
+            staging.write(urls.output_path(job.url), render_page(env, job.template, job.context))
+
     try:
+        static_files = set()
         for static in reversed(layered(root, theme, "static")):     # theme first, site overrides
-            staging.copy_tree(static)
-        for job in jobs:
-            html = render_page(env, job.template, job.context)
-            watch.lap("render")
-            staging.write(urls.output_path(job.url), html)
-            watch.lap("write")
-            report.pages[(job.kind, job.lang)] += 1
-        report.files = staging.files
+            static_files |= staging.copy_tree(static)
+        map_chunks(render_and_write, jobs, workers)
         staging.commit()
-        watch.lap("write")
     except BaseException:
         staging.discard()
         raise
+    watch.lap("render+write")
+    report.pages.update(Counter((job.kind, job.lang) for job in jobs))
+    report.files = len(static_files) + len(jobs)
     report.seconds = time.perf_counter() - started
     return report

@@ -15,7 +15,6 @@ class Staging:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
-        self.files = 0
 
     def write(self, relative: PurePosixPath, data: str | bytes) -> None:
         target = self.path / relative
@@ -23,19 +22,18 @@ class Staging:
         if isinstance(data, str):
             data = data.encode("utf-8")
         target.write_bytes(data)
-        self.files += 1
 
-    def copy_tree(self, source: Path) -> None:
-        """Copy a static/ folder; later calls override earlier ones file by file."""
+    def copy_tree(self, source: Path) -> set[PurePosixPath]:
+        """Copy a static/ folder; later calls override earlier ones file by file. Returns what it copied."""
+        copied = set()
         for path in sorted(source.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
-                target = self.path / path.relative_to(source)
+                relative = path.relative_to(source)
+                target = self.path / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
-                self.files += 1
-
-    def exists(self, relative: PurePosixPath) -> bool:
-        return (self.path / relative).exists()
+                copied.add(PurePosixPath(relative.as_posix()))
+        return copied
 
     def commit(self) -> None:
         """Put the new folder in place of the old one; the old one is removed only afterwards."""

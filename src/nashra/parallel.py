@@ -1,0 +1,48 @@
+"""Spread independent work over the machine's cores with forked workers, or run it inline.
+
+Workers are forked after the work is prepared, so they inherit the items, the site, the
+Markdown renderer and the templates instead of receiving them pickled: only item numbers go
+in and only the results come back. Where fork is missing (Windows), work runs inline.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items, starting processes costs more than it saves.
+MIN_ITEMS = 200
+
+_task: Callable | None = None
+_items: Sequence = ()
+
+
+def available_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    """[task(chunk) for each chunk of items], one chunk per worker. Items are dealt out in turn
+    (0, 2, 4 ... to the first worker) so every worker gets a similar mix of small and large work."""
+    if workers is None:
+        workers = available_workers() if len(items) >= MIN_ITEMS else 1
+    if workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(items)]
+    global _task, _items
+    _task, _items = task, items
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run, [range(i, len(items), workers) for i in range(workers)], chunksize=1)
+    finally:
+        _task, _items = None, ()
+
+
+def _run(numbers: range):
+    return _task([_items[i] for i in numbers])
