@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import markdown
 import nh3
@@ -188,6 +188,3 @@ def plain_summary(text: str, limit: int = 220) -> str:
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip("،,;:؛ ") + "…"
 
-
-def mention_table(entries: Mapping[Target, Iterable[tuple[str, ...]]]) -> MentionTable:
-    return MentionTable(entries.items())

@@ -174,6 +174,13 @@ def _slug_list(doc: RawDocument, key: str) -> tuple[tuple[str, ...], tuple[int, 
     return tuple(v.strip() for v in value), lines
 
 
+def _draft(doc: RawDocument) -> bool:
+    draft = doc.meta.get("draft", False)
+    if not isinstance(draft, bool):
+        raise _fail(doc, "draft", "draft must be true or false", "write draft: true")
+    return draft
+
+
 def parse_date(doc: RawDocument, key: str = "date") -> tuple[dt.date | dt.datetime, str]:
     value = doc.meta.get(key)
     if value is None or value == "":
@@ -233,13 +240,10 @@ def article_from(doc: RawDocument, languages: tuple[str, ...]) -> Article:
     if source and source.get("url") is not None and not re.match(r"^https?://", str(source["url"])):
         raise _fail(doc, "source", f"source url {source['url']!r} is not an http(s) URL",
                     "write the full address, starting with https://")
-    draft = doc.meta.get("draft", False)
-    if not isinstance(draft, bool):
-        raise _fail(doc, "draft", "draft must be true or false", "write draft: true")
     return Article(
         slug=slug, lang=lang, title=title, date=date, date_text=date_text, body=doc.body, path=doc.path,
         summary=_text(doc, "summary"), actors=actors, countries=countries,
-        source=Source(source["name"].strip(), source.get("url")) if source else None, draft=draft,
+        source=Source(source["name"].strip(), source.get("url")) if source else None, draft=_draft(doc),
         ref_lines={"actors": actor_lines, "countries": country_lines},
     )
 
@@ -286,11 +290,8 @@ def country_from(doc: RawDocument, languages: tuple[str, ...]) -> Country:
 def page_from(doc: RawDocument, languages: tuple[str, ...]) -> Page:
     slug, lang = _slug_and_lang(doc, languages)
     _unknown_keys(doc, PAGE_KEYS)
-    draft = doc.meta.get("draft", False)
-    if not isinstance(draft, bool):
-        raise _fail(doc, "draft", "draft must be true or false", "write draft: true")
     return Page(slug=slug, lang=lang, title=_text(doc, "title", required=True), body=doc.body, path=doc.path,
-                summary=_text(doc, "summary"), draft=draft)
+                summary=_text(doc, "summary"), draft=_draft(doc))
 
 
 def make_site(config: Config, documents: Mapping[str, list[RawDocument]], drafts: bool

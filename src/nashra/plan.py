@@ -49,7 +49,7 @@ class Inputs:
 
 class Planner:
     def __init__(self, inputs: Inputs):
-        self.i = inputs
+        self.inputs = inputs
         self.site = inputs.site
         self.config = inputs.site.config
         self.languages = self.config.languages
@@ -74,7 +74,7 @@ class Planner:
 
     def count(self, key: str, value: int, lang: str) -> str:
         """A counted phrase with the language's plural form: خبران, 3 أخبار, 11 خبرًا, 1 story."""
-        return self.i.strings[lang].plural(key, value, self.number(value, lang))
+        return self.inputs.strings[lang].plural(key, value, self.number(value, lang))
 
     def _memo(self, kind: str, key: tuple, make) -> dict:
         """Values shared by many pages are made once; templates only read them."""
@@ -100,7 +100,7 @@ class Planner:
         return {"url": self.urls.country(lang, code), "name": name, "lang": name_lang, "dir": direction(name_lang)}
 
     def summary(self, article: Article) -> str:
-        return article.summary or plain_summary(self.i.bodies[(article.slug, article.lang)].first_paragraph)
+        return article.summary or plain_summary(self.inputs.bodies[(article.slug, article.lang)].first_paragraph)
 
     def item(self, story: Story, lang: str) -> dict:
         """One story in a list on a `lang` page, in `lang` when translated, else marked with its language.
@@ -109,9 +109,9 @@ class Planner:
         return self._memo("item", (story.slug, lang), self._item)
 
     def _item(self, slug: str, lang: str) -> dict:
-        story = self.i.links.stories[slug]
+        story = self.inputs.links.stories[slug]
         article = story.version(lang, self.languages)
-        t = self.i.strings[lang]
+        t = self.inputs.strings[lang]
         return {
             "url": self.urls.article(article.lang, story.slug), "title": article.title, "lang": article.lang,
             "dir": direction(article.lang), "date": self.date(article, lang),
@@ -129,7 +129,7 @@ class Planner:
                 for code in self.languages]
 
     def base(self, lang: str, kind: str, title: str, url: str, url_in: dict[str, str], nav: str = "") -> dict:
-        t = self.i.strings[lang]
+        t = self.inputs.strings[lang]
         free_pages = [p for p in self.site.pages if p.lang == lang]
         return {
             "lang": lang, "dir": direction(lang), "t": t, "kind": kind,
@@ -148,7 +148,7 @@ class Planner:
 
     def root(self) -> PageJob:
         lang = self.config.default_language
-        context = {"lang": lang, "dir": direction(lang), "t": self.i.strings[lang],
+        context = {"lang": lang, "dir": direction(lang), "t": self.inputs.strings[lang],
                    "site_title": self.config.site_title(lang), "target": self.urls.home(lang),
                    "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON),
                    "languages": [{"lang": code, "dir": direction(code), "name": i18n.language_name(code),
@@ -157,13 +157,13 @@ class Planner:
         return PageJob(self.urls.root(), "root", lang, "root.html", context)
 
     def homes(self, lang: str) -> list[PageJob]:
-        stories = list(self.i.links.stories.values())
+        stories = list(self.inputs.links.stories.values())
         size = self.config.home_page_size
         chunks = [stories[i:i + size] for i in range(0, len(stories), size)] or [[]]
         jobs = []
         for number, chunk in enumerate(chunks, 1):
             url = self.urls.home(lang, number)
-            t = self.i.strings[lang]
+            t = self.inputs.strings[lang]
             title = self.config.site_title(lang) if number == 1 else t("page_n", n=self.number(number, lang))
             context = self.base(lang, "home", title, url, {code: self.urls.home(code, number) for code in self.languages},
                                 nav="home")
@@ -181,14 +181,14 @@ class Planner:
         url = self.urls.article(lang, story.slug)
         context = self.base(lang, "article", article.title, url,
                             {code: self.urls.article(code, story.slug) for code in story.versions})
-        body = self.i.bodies[(story.slug, lang)]
+        body = self.inputs.bodies[(story.slug, lang)]
         context.update({
             "article": {"title": article.title, "date": self.date(article, lang), "summary": self.summary(article),
                         "source": {"name": article.source.name, "url": article.source.url} if article.source else None,
                         "body": body.html},
             "actors": [self.actor_ref(a, lang) for a in article.actors],
             "countries": [self.country_ref(c, lang) for c in article.countries],
-            "related": [self.item(self.i.links.stories[s], lang) for s in self.i.links.related.get(story.slug, ())],
+            "related": [self.item(self.inputs.links.stories[s], lang) for s in self.inputs.links.related.get(story.slug, ())],
             "translations": [{"lang": code, "name": i18n.language_name(code), "dir": direction(code),
                               "url": self.urls.article(code, story.slug)}
                              for code in self.languages if code in story.versions and code != lang],
@@ -198,18 +198,18 @@ class Planner:
     def actor(self, actor: Actor, lang: str) -> PageJob:
         url = self.urls.actor(lang, actor.slug)
         name, name_lang = self.name(actor, lang)
-        slugs = self.i.links.by_actor.get(actor.slug, ())
+        slugs = self.inputs.links.by_actor.get(actor.slug, ())
         context = self.base(lang, "actor", name, url, {code: self.urls.actor(code, actor.slug) for code in self.languages},
                             nav="actors")
         context.update({
             "actor": {"name": name, "lang": name_lang, "dir": direction(name_lang), "kind": actor.kind,
                       "other_names": self.other_names(actor, lang), "role": actor.role.get(lang, ""),
-                      "bio": self.i.bios.get((actor.slug, lang), ""),
+                      "bio": self.inputs.bios.get((actor.slug, lang), ""),
                       "country": self.country_ref(actor.country, lang) if actor.country else None,
                       "count": self.count("stories_count", len(slugs), lang)},
-            "items": [self.item(self.i.links.stories[s], lang) for s in slugs],
+            "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs],
             "co_actors": [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
-                          for other, n in self.i.links.co_actors.get(actor.slug, ())],
+                          for other, n in self.inputs.links.co_actors.get(actor.slug, ())],
         })
         return PageJob(url, "actor", lang, "actor.html", context, (actor.path,))
 
@@ -221,24 +221,24 @@ class Planner:
     def country(self, country: Country, lang: str) -> PageJob:
         url = self.urls.country(lang, country.code)
         name, name_lang = self.name(country, lang)
-        slugs = self.i.links.by_country.get(country.code, ())
+        slugs = self.inputs.links.by_country.get(country.code, ())
         context = self.base(lang, "country", name, url,
                             {code: self.urls.country(code, country.code) for code in self.languages}, nav="countries")
         context.update({
             "country": {"name": name, "lang": name_lang, "dir": direction(name_lang), "code": country.code,
                         "other_names": self.other_names(country, lang),
                         "count": self.count("stories_count", len(slugs), lang)},
-            "items": [self.item(self.i.links.stories[s], lang) for s in slugs],
-            "actors": [self.actor_ref(a, lang) for a in self.i.links.actors_of_country.get(country.code, ())],
+            "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs],
+            "actors": [self.actor_ref(a, lang) for a in self.inputs.links.actors_of_country.get(country.code, ())],
         })
         return PageJob(url, "country", lang, "country.html", context, (country.path,))
 
     def actor_index(self, lang: str) -> PageJob:
         url = self.urls.actors(lang)
-        t = self.i.strings[lang]
+        t = self.inputs.strings[lang]
         entries = []
         for actor in self.site.actors.values():
-            count = self.count("stories_count", len(self.i.links.by_actor.get(actor.slug, ())), lang)
+            count = self.count("stories_count", len(self.inputs.links.by_actor.get(actor.slug, ())), lang)
             entries.append(self.actor_ref(actor.slug, lang) | {"count": count})
         entries.sort(key=lambda e: (fold(e["name"]), e["url"]))
         context = self.base(lang, "actors", t("nav_actors"), url, {code: self.urls.actors(code) for code in self.languages},
@@ -251,10 +251,10 @@ class Planner:
 
     def country_index(self, lang: str) -> PageJob:
         url = self.urls.countries(lang)
-        t = self.i.strings[lang]
+        t = self.inputs.strings[lang]
         entries = []
         for code in self.site.countries:
-            count = self.count("stories_count", len(self.i.links.by_country.get(code, ())), lang)
+            count = self.count("stories_count", len(self.inputs.links.by_country.get(code, ())), lang)
             entries.append(self.country_ref(code, lang) | {"count": count})
         entries.sort(key=lambda e: (fold(e["name"]), e["url"]))
         context = self.base(lang, "countries", t("nav_countries"), url,
@@ -266,7 +266,7 @@ class Planner:
         url = self.urls.page(page.lang, page.slug)
         translated = {p.lang: self.urls.page(p.lang, p.slug) for p in self.site.pages if p.slug == page.slug}
         context = self.base(page.lang, "page", page.title, url, translated, nav=page.slug)
-        context["page"] = {"title": page.title, "body": self.i.page_bodies[(page.slug, page.lang)].html}
+        context["page"] = {"title": page.title, "body": self.inputs.page_bodies[(page.slug, page.lang)].html}
         return PageJob(url, "page", page.lang, "page.html", context, (page.path,))
 
     def jobs(self) -> list[PageJob]:
@@ -277,7 +277,7 @@ class Planner:
             jobs.append(self.country_index(lang))
             jobs += [self.actor(a, lang) for a in self.site.actors.values()]
             jobs += [self.country(c, lang) for c in self.site.countries.values()]
-        for story in self.i.links.stories.values():
+        for story in self.inputs.links.stories.values():
             jobs += [self.article(story, article) for article in story.versions.values()]
         jobs += [self.page(p) for p in self.site.pages]
         return jobs

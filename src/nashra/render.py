@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import ContentError, raise_if_any
+from .errors import BuildError, ContentError
 
 PACKAGE_THEMES = Path(__file__).parent / "themes"
 # An editable install (pip install -e .) runs from the source tree, where the theme lives at the root.
@@ -18,9 +18,8 @@ def theme_dir(site_root: Path, name: str) -> Path:
     for folder in (site_root / "themes", PACKAGE_THEMES, SOURCE_THEMES):
         if (folder / name / "templates").is_dir():
             return folder / name
-    raise_if_any([ContentError(site_root / "site.toml", None, f"theme {name!r} not found",
-                               f"put it in {site_root / 'themes' / name}/templates, or use theme = \"default\"")])
-    raise AssertionError  # unreachable
+    raise BuildError([ContentError(site_root / "site.toml", None, f"theme {name!r} not found",
+                                   f"put it in {site_root / 'themes' / name}/templates, or use theme = \"default\"")])
 
 
 def layered(site_root: Path, theme: Path, sub: str) -> list[Path]:
@@ -29,12 +28,11 @@ def layered(site_root: Path, theme: Path, sub: str) -> list[Path]:
 
 
 def environment(site_root: Path, theme: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in layered(site_root, theme, "templates")]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env
 
 
 def render_page(env: jinja2.Environment, template: str, context: dict) -> str:
