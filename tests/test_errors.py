@@ -99,3 +99,13 @@ def test_bad_site_toml_reports_every_problem(make_site, capsys):
     assert main(["build", str(root)]) == 1
     err = capsys.readouterr().err
     assert "base_url must be an absolute" in err and "unknown language code 'xx'" in err and "digits" in err
+
+
+@pytest.mark.parametrize("output", [".", "..", "content", "content/articles", "themes"])
+def test_output_folder_never_replaces_the_sources(make_site, output):
+    root = make_site({"content/articles/a.ar.md": article("أول")})
+    before = sorted(p for p in root.rglob("*"))
+    with pytest.raises(BuildError) as caught:
+        build(root, output=root / output)
+    assert "output folder would replace" in caught.value.errors[0].message
+    assert sorted(p for p in root.rglob("*")) == before

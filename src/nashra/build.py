@@ -73,6 +73,18 @@ def mention_table(site: Site, links: Links, urls: Urls, lang: str, actors, count
     return MentionTable(entries)
 
 
+SOURCE_FOLDERS = ("content", "static", "templates", "themes", "i18n")
+
+
+def check_output(root: Path, output: Path) -> None:
+    """The output folder is replaced wholesale, so it may never be the site or hold its sources."""
+    sources = [root / name for name in SOURCE_FOLDERS]
+    if output == root or output in root.parents or any(output == s or s in output.parents or output in s.parents
+                                                        for s in sources):
+        raise_if_any([ContentError(output, None, "the output folder would replace the site's own files",
+                                   "choose a folder of its own, such as public/ (the default)")])
+
+
 def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
           workers: int | None = None) -> BuildReport:
     """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written.
@@ -86,9 +98,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     if base_url:
         config = config.with_base_url(base_url)
     output = (output or root / "public").resolve()
-    if output == root or output in root.parents:
-        raise_if_any([ContentError(output, None, "the output folder would replace the site itself",
-                                   "choose an output folder inside or beside the site, such as public/")])
+    check_output(root, output)
 
     documents, errors = load_content(root)
     watch.lap("load")
