@@ -178,13 +178,18 @@ def test_site_templates_and_static_override_the_theme_file_by_file(built):
     assert page(public, "ar/articles/kalin-visit").xpath("//h1/text()")   # other templates still the theme's
 
 
-def test_home_is_paginated(built):
-    toml = 'base_url = "https://example.org"\nlanguages = ["ar", "en"]\nhome_page_size = 2\n'
-    files = {f"content/articles/s{i}.ar.md": article(f"خبر {i}", date=f"2025-01-0{i}") for i in range(1, 6)}
+def test_home_actor_and_country_lists_are_paginated(built):
+    toml = 'base_url = "https://example.org"\nlanguages = ["ar", "en"]\npage_size = 2\n'
+    files = {f"content/articles/s{i}.ar.md": article(f"خبر {i}", date=f"2025-01-0{i}", actors="[ibrahim-kalin]",
+                                                     countries="[tr]") for i in range(1, 6)}
     public = built({"site.toml": toml} | files)
-    assert len(page(public, "ar").xpath("//ol[@class='story-list']/li")) == 2
-    assert len(page(public, "ar/page/3").xpath("//ol[@class='story-list']/li")) == 1
-    assert page(public, "ar/page/2").xpath("//a[@rel='next']/@href") == ["/ar/page/3/"]
+    for base in ("ar", "en", "ar/actors/ibrahim-kalin", "en/countries/tr"):
+        assert len(page(public, base).xpath("//ol[@class='story-list']/li")) == 2
+        assert len(page(public, f"{base}/page/3").xpath("//ol[@class='story-list']/li")) == 1
+        assert page(public, f"{base}/page/2").xpath("//a[@rel='next']/@href") == [f"/{base}/page/3/"]
+        assert page(public, f"{base}/page/2").xpath("//a[@rel='prev']/@href") == [f"/{base}/"]
+    switch = page(public, "ar/actors/ibrahim-kalin/page/2").xpath("//nav[@class='language-switcher']//a/@href")
+    assert switch == ["/en/actors/ibrahim-kalin/page/2/"]
     assert broken_links(public) == []
 
 

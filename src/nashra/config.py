@@ -24,7 +24,7 @@ class Config:
     title: dict[str, str] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)   # Babel locale per language (dates)
     digits: dict[str, str] = field(default_factory=dict)    # "latn" or "arab" per language
-    home_page_size: int = 30
+    page_size: int = 30                                      # stories per list page
 
     @property
     def default_language(self) -> str:
@@ -116,11 +116,11 @@ def load_config(root: Path) -> Config:
         except (ValueError, UnknownLocaleError):
             err("locale", f"unknown locale {locale!r} for {lang!r}", 'use a locale such as "ar", "ar_SY", "ar_TN", "en_GB"')
 
-    page_size = data.get("home_page_size", 30)
-    if not isinstance(page_size, int) or page_size < 1:
-        err("home_page_size", "home_page_size must be a positive whole number", "write home_page_size = 30")
+    page_size = data.get("page_size", 30)
+    if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
+        err("page_size", "page_size must be a positive whole number", "write page_size = 30")
         page_size = 30
 
     raise_if_any(errors)
     return Config(root=root, base_url=base_url, languages=tuple(languages), theme=theme, title=title,
-                  locales=locales, digits=digits, home_page_size=page_size)
+                  locales=locales, digits=digits, page_size=page_size)

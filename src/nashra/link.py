@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import heapq
 import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -14,9 +16,9 @@ from .errors import ContentError
 from .model import Actor, Article, Country, Site
 
 RELATED_LIMIT = 5
+# Stories looked at per actor of a story, on each side of its date.
+RELATED_WINDOW = 25
 CO_ACTOR_LIMIT = 8
-# A country shared by more stories than this is too broad to relate stories by itself.
-BROAD_COUNTRY = 200
 
 
 @dataclass(frozen=True)
@@ -117,31 +119,43 @@ def _co_actors(stories: Mapping[str, Story]) -> dict[str, tuple[tuple[str, int],
             for actor, c in counts.items()}
 
 
-def _related(stories: Mapping[str, Story], by_actor, by_country) -> dict[str, tuple[str, ...]]:
-    """Stories sharing actors (2 points each) and countries (1 point each); nearer dates win ties.
+class _Timeline:
+    """The stories of one actor or country in date order, for nearest-in-date look-ups by bisection."""
 
-    Two reports of the same meeting share every actor and country, so duplicate coverage
-    ranks first."""
-    members = {code: frozenset(slugs) for code, slugs in by_country.items() if len(slugs) > BROAD_COUNTRY}
+    def __init__(self, slugs: tuple[str, ...], when: Mapping[str, float]):
+        self.slugs = sorted(slugs, key=lambda s: (when[s], s))
+        self.times = [when[s] for s in self.slugs]
+        self.members = frozenset(slugs)
+
+    def nearest(self, moment: float, count: int) -> list[str]:
+        middle = bisect.bisect_left(self.times, moment)
+        return self.slugs[max(0, middle - count):middle + count + 1]
+
+
+def _related(stories: Mapping[str, Story], by_actor, by_country) -> dict[str, tuple[str, ...]]:
+    """Related stories: most shared actors first, then most shared countries, then nearest in date.
+
+    Two reports of the same meeting share every actor and country, so duplicate coverage ranks
+    first. Candidates are the stories nearest in date to this one among each of its actors'
+    (and, when those are too few, its countries'), so an actor with thousands of stories costs
+    no more than one with ten."""
+    when = {slug: story.newest.sort_key[0].timestamp() for slug, story in stories.items()}
+    actors = {key: _Timeline(slugs, when) for key, slugs in by_actor.items()}
+    countries = {key: _Timeline(slugs, when) for key, slugs in by_country.items()}
     related = {}
     for slug, story in stories.items():
-        scores: Counter = Counter()
-        for actor in story.actors:
-            for other in by_actor.get(actor, ()):
-                scores[other] += 2
-        for country in story.countries:
-            if country in members:      # broad: only adds to stories already related by an actor
-                scores.update([other for other in scores if other in members[country]])
-            else:
-                scores.update(by_country.get(country, ()))
-        scores.pop(slug, None)
-        when = story.newest.sort_key[0]
+        now = when[slug]
+        candidates = {other for a in story.actors for other in actors[a].nearest(now, RELATED_WINDOW)}
+        if len(candidates) <= RELATED_LIMIT:
+            candidates.update(other for c in story.countries for other in countries[c].nearest(now, RELATED_LIMIT))
+        candidates.discard(slug)
 
-        def rank(item: tuple[str, int]) -> tuple:
-            other, score = item
-            return -score, abs((stories[other].newest.sort_key[0] - when).total_seconds()), other
+        def rank(other: str) -> tuple:
+            return (-sum(other in actors[a].members for a in story.actors),
+                    -sum(other in countries[c].members for c in story.countries),
+                    abs(when[other] - now), other)
 
-        related[slug] = tuple(other for other, _ in sorted(scores.items(), key=rank)[:RELATED_LIMIT])
+        related[slug] = tuple(heapq.nsmallest(RELATED_LIMIT, candidates, key=rank))
     return related
 
 

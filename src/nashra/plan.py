@@ -156,25 +156,31 @@ class Planner:
                                  for code in self.languages]}
         return PageJob(self.urls.root(), "root", lang, "root.html", context)
 
-    def homes(self, lang: str) -> list[PageJob]:
-        stories = list(self.inputs.links.stories.values())
-        size = self.config.home_page_size
-        chunks = [stories[i:i + size] for i in range(0, len(stories), size)] or [[]]
+    def paged(self, kind: str, lang: str, url_for, slugs: tuple[str, ...], title: str, nav: str, template: str,
+              shared: dict, sources: tuple[Path, ...] = ()) -> list[PageJob]:
+        """A list of stories split into pages of `page_size`: url_for(lang, n) is page n's address."""
+        size = self.config.page_size
+        chunks = [slugs[i:i + size] for i in range(0, len(slugs), size)] or [()]
+        t = self.inputs.strings[lang]
         jobs = []
         for number, chunk in enumerate(chunks, 1):
-            url = self.urls.home(lang, number)
-            t = self.inputs.strings[lang]
-            title = self.config.site_title(lang) if number == 1 else t("page_n", n=self.number(number, lang))
-            context = self.base(lang, "home", title, url, {code: self.urls.home(code, number) for code in self.languages},
-                                nav="home")
-            context.update({
-                "items": [self.item(s, lang) for s in chunk],
-                "newer": self.urls.home(lang, number - 1) if number > 1 else "",
-                "older": self.urls.home(lang, number + 1) if number < len(chunks) else "",
-                "page_number": self.number(number, lang), "page_count": self.number(len(chunks), lang),
-            })
-            jobs.append(PageJob(url, "home", lang, "home.html", context))
+            url = url_for(lang, number)
+            page_title = title if number == 1 else f"{title} · {t('page_n', n=self.number(number, lang))}"
+            context = self.base(lang, kind, page_title, url, {code: url_for(code, number) for code in self.languages},
+                                nav=nav)
+            context.update(shared)
+            context["items"] = [self.item(self.inputs.links.stories[s], lang) for s in chunk]
+            context["pagination"] = {
+                "newer": url_for(lang, number - 1) if number > 1 else "",
+                "older": url_for(lang, number + 1) if number < len(chunks) else "",
+                "number": self.number(number, lang), "count": self.number(len(chunks), lang),
+            }
+            jobs.append(PageJob(url, kind, lang, template, context, sources))
         return jobs
+
+    def homes(self, lang: str) -> list[PageJob]:
+        return self.paged("home", lang, self.urls.home, tuple(self.inputs.links.stories), self.config.site_title(lang),
+                          "home", "home.html", {})
 
     def article(self, story: Story, article: Article) -> PageJob:
         lang = article.lang
@@ -195,43 +201,37 @@ class Planner:
         })
         return PageJob(url, "article", lang, "article.html", context, (article.path,))
 
-    def actor(self, actor: Actor, lang: str) -> PageJob:
-        url = self.urls.actor(lang, actor.slug)
+    def actor(self, actor: Actor, lang: str) -> list[PageJob]:
         name, name_lang = self.name(actor, lang)
         slugs = self.inputs.links.by_actor.get(actor.slug, ())
-        context = self.base(lang, "actor", name, url, {code: self.urls.actor(code, actor.slug) for code in self.languages},
-                            nav="actors")
-        context.update({
+        shared = {
             "actor": {"name": name, "lang": name_lang, "dir": direction(name_lang), "kind": actor.kind,
                       "other_names": self.other_names(actor, lang), "role": actor.role.get(lang, ""),
                       "bio": self.inputs.bios.get((actor.slug, lang), ""),
                       "country": self.country_ref(actor.country, lang) if actor.country else None,
                       "count": self.count("stories_count", len(slugs), lang)},
-            "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs],
             "co_actors": [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
                           for other, n in self.inputs.links.co_actors.get(actor.slug, ())],
-        })
-        return PageJob(url, "actor", lang, "actor.html", context, (actor.path,))
+        }
+        return self.paged("actor", lang, lambda code, n: self.urls.actor(code, actor.slug, n), slugs, name, "actors",
+                          "actor.html", shared, (actor.path,))
 
     def other_names(self, entity: Actor | Country, lang: str) -> list[dict]:
         """The entity's name in the site's other languages, shown isolated beside the main name."""
         return [{"name": entity.name[code], "lang": code, "dir": direction(code)}
                 for code in self.languages if code != lang and code in entity.name]
 
-    def country(self, country: Country, lang: str) -> PageJob:
-        url = self.urls.country(lang, country.code)
+    def country(self, country: Country, lang: str) -> list[PageJob]:
         name, name_lang = self.name(country, lang)
         slugs = self.inputs.links.by_country.get(country.code, ())
-        context = self.base(lang, "country", name, url,
-                            {code: self.urls.country(code, country.code) for code in self.languages}, nav="countries")
-        context.update({
+        shared = {
             "country": {"name": name, "lang": name_lang, "dir": direction(name_lang), "code": country.code,
                         "other_names": self.other_names(country, lang),
                         "count": self.count("stories_count", len(slugs), lang)},
-            "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs],
             "actors": [self.actor_ref(a, lang) for a in self.inputs.links.actors_of_country.get(country.code, ())],
-        })
-        return PageJob(url, "country", lang, "country.html", context, (country.path,))
+        }
+        return self.paged("country", lang, lambda code, n: self.urls.country(code, country.code, n), slugs, name,
+                          "countries", "country.html", shared, (country.path,))
 
     def actor_index(self, lang: str) -> PageJob:
         url = self.urls.actors(lang)
@@ -275,8 +275,10 @@ class Planner:
             jobs += self.homes(lang)
             jobs.append(self.actor_index(lang))
             jobs.append(self.country_index(lang))
-            jobs += [self.actor(a, lang) for a in self.site.actors.values()]
-            jobs += [self.country(c, lang) for c in self.site.countries.values()]
+            for actor in self.site.actors.values():
+                jobs += self.actor(actor, lang)
+            for country in self.site.countries.values():
+                jobs += self.country(country, lang)
         for story in self.inputs.links.stories.values():
             jobs += [self.article(story, article) for article in story.versions.values()]
         jobs += [self.page(p) for p in self.site.pages]

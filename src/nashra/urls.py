@@ -25,20 +25,24 @@ class Urls:
     def root(self) -> str:
         return self._url()
 
+    def _paged(self, page: int, *parts: str) -> str:
+        """Page 1 of a list lives at its own address, page n at <address>page/n/."""
+        return self._url(*parts) if page == 1 else self._url(*parts, "page", str(page))
+
     def home(self, lang: str, page: int = 1) -> str:
-        return self._url(lang) if page == 1 else self._url(lang, "page", str(page))
+        return self._paged(page, lang)
 
     def article(self, lang: str, slug: str) -> str:
         return self._url(lang, "articles", slug)
 
-    def actor(self, lang: str, slug: str) -> str:
-        return self._url(lang, "actors", slug)
+    def actor(self, lang: str, slug: str, page: int = 1) -> str:
+        return self._paged(page, lang, "actors", slug)
 
     def actors(self, lang: str) -> str:
         return self._url(lang, "actors")
 
-    def country(self, lang: str, code: str) -> str:
-        return self._url(lang, "countries", code)
+    def country(self, lang: str, code: str, page: int = 1) -> str:
+        return self._paged(page, lang, "countries", code)
 
     def countries(self, lang: str) -> str:
         return self._url(lang, "countries")
