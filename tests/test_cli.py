@@ -3,10 +3,7 @@
 import os
 import subprocess
 import sys
-import venv
-from pathlib import Path
 
-import pytest
 
 from nashra import __version__
 from nashra.cli import main

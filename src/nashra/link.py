@@ -150,7 +150,7 @@ def _related(stories: Mapping[str, Story], by_actor, by_country) -> dict[str, tu
             candidates.update(other for c in story.countries for other in countries[c].nearest(now, RELATED_LIMIT))
         candidates.discard(slug)
 
-        def rank(other: str) -> tuple:
+        def rank(other: str, story: Story = story, now: float = now) -> tuple:
             return (-sum(other in actors[a].members for a in story.actors),
                     -sum(other in countries[c].members for c in story.countries),
                     abs(when[other] - now), other)
