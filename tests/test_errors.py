@@ -109,3 +109,9 @@ def test_output_folder_never_replaces_the_sources(make_site, output):
         build(root, output=root / output)
     assert "output folder would replace" in caught.value.errors[0].message
     assert sorted(p for p in root.rglob("*")) == before
+
+
+def test_unclosed_quote_names_the_line_it_started_on(make_site):
+    root = make_site({"content/articles/a.en.md": '---\ntitle: "Talks\ndate: 2025-01-01\n---\ntext\n'})
+    (error,) = errors_of(root)
+    assert "starts on line 2" in error.message

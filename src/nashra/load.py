@@ -71,6 +71,9 @@ def _parse_yaml(path: Path, text: str, first_line: int) -> tuple[dict, dict[str,
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and first_line + start.line != line:
+            problem += f" ({context} that starts on line {first_line + start.line})"
         raise ContentError(path, line, f"front matter is not valid YAML: {problem}",
                            "quote text that contains ':' or '#', and indent lists consistently") from None
     finally:
