@@ -13,8 +13,8 @@ from .errors import ContentError, raise_if_any
 from .link import Links, link
 from .load import load_content
 from .markup import Markup, MentionTable, Rendered, Target
-from .parallel import map_chunks
 from .model import Site, make_site
+from .parallel import map_chunks
 from .plan import Inputs, PageJob, check_pages, check_unique, plan
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
@@ -79,8 +79,7 @@ SOURCE_FOLDERS = ("content", "static", "templates", "themes", "i18n")
 def check_output(root: Path, output: Path) -> None:
     """The output folder is replaced wholesale, so it may never be the site or hold its sources."""
     sources = [root / name for name in SOURCE_FOLDERS]
-    if output == root or output in root.parents or any(output == s or s in output.parents or output in s.parents
-                                                        for s in sources):
+    if output == root or output in root.parents or any(output == s or s in output.parents for s in sources):
         raise_if_any([ContentError(output, None, "the output folder would replace the site's own files",
                                    "choose a folder of its own, such as public/ (the default)")])
 

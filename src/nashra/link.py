@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import heapq
 import functools
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Mapping
