@@ -31,7 +31,8 @@ _COMBINING_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\
 
 # Word characters: letters and digits of any script plus the Arabic marks that
 # sit inside words (harakat, small alef, Quranic marks, tatweel).
-WORD_RE = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+WORD_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+WORD_RE = re.compile(rf"[\w{WORD_MARKS}]+")
 
 # Clitic prefixes, shortest first (so a name written with its article, المجلس, keeps it):
 # conjunction (و ف), preposition (ب ك ل), article (ال), with ل + ال written لل.
@@ -52,18 +53,41 @@ def is_arabic(text: str) -> bool:
     return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
 
 
+def _fold_arabic(text: str) -> str:
+    text = araby.strip_diacritics(araby.strip_tatweel(text))
+    text = text.translate(_EXTRA_FOLDS)
+    text = araby.normalize_alef(text)               # أ إ آ ٱ -> ا
+    text = araby.normalize_hamza(text)              # ؤ ئ -> ء (مسؤول / مسئول)
+    return araby.normalize_teh(text)                # ة -> ه
+
+
+def _fold_latin(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_FOLDS))
+    return _COMBINING_MARKS.sub("", text)
+
+
+def _fold_char(ch: str) -> str:
+    """Fold until nothing changes: presentation forms (ﻷ) become letters and marks only after NFKD,
+    and Ǣ becomes æ before æ becomes ae."""
+    folded = _fold_arabic(_fold_latin(_fold_arabic(ch)))
+    return folded if folded == ch else _fold_char(folded) if len(folded) == 1 else "".join(map(_fold_char, folded))
+
+
+# Blocks the folding table covers: Latin (with accents and fullwidth forms), combining marks,
+# Arabic and its supplements and presentation forms B. Other characters fold to themselves.
+FOLD_BLOCKS = ((0x0000, 0x024F), (0x0300, 0x036F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF),
+               (0x1E00, 0x1EFF), (0xFB00, 0xFB06), (0xFE70, 0xFEFF), (0xFF01, 0xFF5E))
+# The whole normalisation as one character table: the browser gets exactly this (see search/runtime.py).
+FOLD_TABLE: dict[str, str] = {
+    ch: folded for lo, hi in FOLD_BLOCKS for ch in map(chr, range(lo, hi + 1))
+    if (folded := _fold_char(ch)) != ch
+}
+_FOLD_TRANSLATION = str.maketrans(FOLD_TABLE)
+
+
 def fold_text(text: str) -> str:
-    """Fold any text, word by word equal to `fold`: Arabic letters first, then Latin case and accents."""
-    if is_arabic(text):
-        text = araby.strip_diacritics(araby.strip_tatweel(text))
-        text = text.translate(_EXTRA_FOLDS)
-        text = araby.normalize_alef(text)           # أ إ آ ٱ -> ا
-        text = araby.normalize_hamza(text)          # ؤ ئ -> ء (مسؤول / مسئول)
-        text = araby.normalize_teh(text)            # ة -> ه
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_FOLDS))
-        return _COMBINING_MARKS.sub("", text)
-    return text.casefold()
+    """Fold any text, character by character: Arabic letters first, then Latin case and accents."""
+    return text.translate(_FOLD_TRANSLATION)
 
 
 @lru_cache(maxsize=200_000)
@@ -129,15 +153,65 @@ def name_variants(name: str) -> set[tuple[str, ...]]:
 
 
 def original_offset(text: str, start: int, folded_chars: int) -> int:
-    """Index in `text` after `folded_chars` letters from `start`, skipping marks and tatweel.
+    """Index in `text` after `folded_chars` folded letters from `start` (marks and tatweel fold to nothing).
 
     Maps a clitic prefix stripped from a folded word back onto the original word.
     """
     i, seen = start, 0
     while i < len(text) and seen < folded_chars:
-        if not (text[i] in araby.DIACRITICS or text[i] == araby.TATWEEL):
-            seen += 1
+        seen += len(FOLD_TABLE.get(text[i], text[i]))
         i += 1
-    while i < len(text) and (text[i] in araby.DIACRITICS or text[i] == araby.TATWEEL):
+    while i < len(text) and FOLD_TABLE.get(text[i]) == "":
         i += 1
     return i
+
+
+# --- search forms ---------------------------------------------------------------------------
+# Search matches a word by its folded form, by the forms left after a clitic prefix (when such a form
+# is itself a word of the site: the index validates it, so وزير never becomes زير), and, weakest, by a
+# light stem. The browser runs the same functions (search_runtime.js) with tables generated from these.
+
+# A clitic-stripped or stemmed search form keeps at least this many letters.
+SEARCH_MIN = 3
+# Plural, dual, possessive and feminine endings, as folded (ة -> ه), longest first.
+ARABIC_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "هن", "كم", "نا", "ه")
+# English words an -s stemmer would spoil.
+ENGLISH_KEEP = frozenset({"news", "always", "perhaps", "whereas", "series", "species", "means", "towards", "across",
+                          "thus", "this", "his", "was", "has", "does", "is", "its", "as", "us"})
+
+
+_HAMZA_DROPPED = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
+
+
+def without_hamza(word: str) -> str:
+    """The word as it is often typed without hamza, folded: رئيس -> رييس, الجزائر -> الجزاير, شيء -> شي."""
+    return fold_text(word.translate(_HAMZA_DROPPED))
+
+
+def clitic_bases(folded: str) -> tuple[str, ...]:
+    """The word without each clitic prefix it may carry, longest rest first: والرءيس -> (الرءيس, رءيس)."""
+    return tuple(rest for k, rest in unprefixed(folded)[1:] if len(rest) >= SEARCH_MIN)
+
+
+def shard_key(folded: str) -> str:
+    """The word with clitic prefixes stripped again and again: every form of a word sorts together."""
+    while bases := clitic_bases(folded):
+        folded = bases[-1]
+    return folded
+
+
+def light_stem(folded: str) -> str:
+    """The word without one plural/possessive/feminine ending (Arabic) or plural -s (English)."""
+    if is_arabic(folded):
+        for suffix in ARABIC_SUFFIXES:
+            if folded.endswith(suffix) and len(folded) - len(suffix) >= SEARCH_MIN:
+                return folded[:-len(suffix)]
+        return folded
+    if len(folded) > 3 and folded.isalpha() and folded not in ENGLISH_KEEP:
+        if folded.endswith("ies") and not folded.endswith(("eies", "aies")):
+            return folded[:-3] + "y"
+        if folded.endswith(("sses", "xes", "ches", "shes", "zes")):
+            return folded[:-2]
+        if folded.endswith("s") and not folded.endswith(("us", "ss", "is")):
+            return folded[:-1]
+    return folded
