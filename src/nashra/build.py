@@ -1,4 +1,4 @@
-"""build() = load → model → link → markup → plan → render → write, readable top to bottom."""
+"""build() = load → model → link → markup → index → plan → render → write, readable top to bottom."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .markup import Markup, MentionTable, Rendered, Target
 from .model import Site, make_site
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, check_pages, check_unique, plan
+from .search import build_index
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
 from .write import Staging
@@ -112,7 +113,9 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers)
     watch.lap("markup")
-    jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies))
+    search = build_index(site, links, urls, bodies)
+    watch.lap("index")
+    jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies, search))
     raise_if_any(check_unique(jobs))
     watch.lap("plan")
 
@@ -128,6 +131,8 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         static_files = set()
         for static in reversed(layered(root, theme, "static")):     # theme first, site overrides
             static_files |= staging.copy_tree(static)
+        for path, data in search.files.items():
+            staging.write(path, data)
         map_chunks(render_and_write, jobs, workers)
         staging.commit()
     except BaseException:
@@ -135,6 +140,6 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         raise
     watch.lap("render+write")
     report.pages.update(Counter((job.kind, job.lang) for job in jobs))
-    report.files = len(static_files) + len(jobs)
+    report.files = len(static_files) + len(search.files) + len(jobs)
     report.seconds = time.perf_counter() - started
     return report

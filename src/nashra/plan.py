@@ -6,6 +6,7 @@ between languages are all settled here, and templates only loop and print.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -17,9 +18,14 @@ from .i18n import Strings, direction
 from .link import Links, Story
 from .markup import Rendered, plain_summary
 from .model import Actor, Article, Country, Page, Site
+from .search import SearchFiles
 from .urls import RESERVED, Urls
 
 STYLESHEET = "css/nashra.css"
+SEARCH_SCRIPT = "js/search.js"
+# UI strings the search script needs, handed to it as JSON (plural tables included).
+SEARCH_STRINGS = ("search_none", "search_none_hint", "search_hint", "search_error", "search_loading", "results_count",
+                  "stories_count", "kind_person", "kind_organisation", "kind_country", "only_in", "search_any")
 FAVICON = "favicon.svg"
 CARD_ACTORS = 4
 
@@ -45,6 +51,7 @@ class Inputs:
     bodies: Mapping[tuple[str, str], Rendered]       # (article slug, lang) -> body
     bios: Mapping[tuple[str, str], str]              # (actor slug, lang) -> HTML
     page_bodies: Mapping[tuple[str, str], Rendered]  # (page slug, lang) -> body
+    search: SearchFiles                              # the search index's entry points
 
 
 class Planner:
@@ -135,6 +142,7 @@ class Planner:
             "lang": lang, "dir": direction(lang), "t": t, "kind": kind,
             "site_title": self.config.site_title(lang), "page_title": title,
             "canonical": self.urls.absolute(url), "home_url": self.urls.home(lang),
+            "search_url": self.urls.search(lang),
             "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON),
             "nav": [{"label": t("nav_home"), "url": self.urls.home(lang), "current": nav == "home"},
                     {"label": t("nav_actors"), "url": self.urls.actors(lang), "current": nav == "actors"},
@@ -262,6 +270,27 @@ class Planner:
         context["countries"] = entries
         return PageJob(url, "countries", lang, "countries.html", context)
 
+    def search(self, lang: str) -> PageJob:
+        url = self.urls.search(lang)
+        t = self.inputs.strings[lang]
+        context = self.base(lang, "search", t("search_title"), url,
+                            {code: self.urls.search(code) for code in self.languages}, nav="search")
+        strings: dict = {key: t.table.get(key) or t.fallback.get(key) or key for key in SEARCH_STRINGS}
+        strings.update({
+            "languages": {code: t(f"language_{code}") for code in self.languages},
+            "directions": {code: direction(code) for code in self.languages},
+            "digits": self.config.digits[lang],
+            "nav_actors": t("nav_actors"), "nav_countries": t("nav_countries"),
+            "actors_url": self.urls.actors(lang), "countries_url": self.urls.countries(lang),
+        })
+        context["search"] = {
+            "manifest": self.inputs.search.manifest_url, "runtime": self.inputs.search.runtime_url,
+            "script": self.urls.asset(SEARCH_SCRIPT), "strings": json.dumps(strings, ensure_ascii=False),
+            "actors_url": self.urls.actors(lang), "countries_url": self.urls.countries(lang),
+            "languages": [{"lang": code, "name": t(f"language_{code}")} for code in self.languages],
+        }
+        return PageJob(url, "search", lang, "search.html", context)
+
     def page(self, page: Page) -> PageJob:
         url = self.urls.page(page.lang, page.slug)
         translated = {p.lang: self.urls.page(p.lang, p.slug) for p in self.site.pages if p.slug == page.slug}
@@ -275,6 +304,7 @@ class Planner:
             jobs += self.homes(lang)
             jobs.append(self.actor_index(lang))
             jobs.append(self.country_index(lang))
+            jobs.append(self.search(lang))
             for actor in self.site.actors.values():
                 jobs += self.actor(actor, lang)
             for country in self.site.countries.values():

@@ -47,6 +47,9 @@ class Urls:
     def countries(self, lang: str) -> str:
         return self._url(lang, "countries")
 
+    def search(self, lang: str) -> str:
+        return self._url(lang, "search")
+
     def page(self, lang: str, slug: str) -> str:
         return self._url(lang, slug)
 

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from nashra.build import build
+
+REPO = Path(__file__).resolve().parents[2]
+
 CHROMIUM = os.environ.get("NASHRA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -50,3 +54,29 @@ def serve():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_public(tmp_path_factory):
+    """The sample site (content/), built once for all browser tests."""
+    return build(REPO, output=tmp_path_factory.mktemp("sample") / "public").output
+
+
+@pytest.fixture
+def reader(browser, serve, sample_public):
+    """A fresh page on the served sample site that records console errors and failed requests."""
+    base = serve(sample_public)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # A request the browser itself cancelled by moving to the next page (net::ERR_ABORTED) is no failure;
+    # a missing file still shows as an HTTP error below.
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: problems.append(f"request to another host: {r.url}")
+            if not r.url.startswith(base) else None)
+    yield base, page, problems
+    context.close()

@@ -2,39 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from nashra.build import build
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def sample_public(tmp_path_factory):
-    return build(REPO, output=tmp_path_factory.mktemp("sample") / "public").output
-
-
-@pytest.fixture
-def reader(browser, serve, sample_public):
-    """A fresh page on the served sample site that records console errors and failed requests."""
-    base = serve(sample_public)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    # A request the browser itself cancelled by moving to the next page (net::ERR_ABORTED) is no failure;
-    # a missing file still shows as an HTTP error below.
-    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} {r.failure}")
-            if "ERR_ABORTED" not in (r.failure or "") else None)
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    page.on("request", lambda r: problems.append(f"request to another host: {r.url}")
-            if not r.url.startswith(base) else None)
-    yield base, page, problems
-    context.close()
-
 
 def test_language_switcher_from_arabic_article_to_english(reader):
     base, page, problems = reader
@@ -68,7 +36,8 @@ def test_language_switcher_from_arabic_article_to_english(reader):
 def test_arabic_pages_run_right_to_left_and_fit_a_phone(reader):
     base, page, problems = reader
     page.set_viewport_size({"width": 320, "height": 640})
-    for path in ("/ar/", "/ar/actors/ibrahim-kalin/", "/ar/countries/ru/", "/en/actors/", "/en/countries/"):
+    for path in ("/ar/", "/ar/actors/ibrahim-kalin/", "/ar/countries/ru/", "/en/actors/", "/en/countries/",
+                 "/ar/articles/lafi-koni-meet-kalin/", "/ar/search/?q=قالن", "/en/search/?q=Libya"):
         page.goto(base + path, wait_until="load")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} scrolls sideways: {width}px"

@@ -1,0 +1,290 @@
+"""The search index: articles, actors and countries -> static files the browser fetches on demand.
+
+Every file name carries a content hash, so hosts may cache them for ever:
+
+  search/manifest.<h>.json   where everything is: shard bounds, doc id ranges per language and year
+  search/t/<h>.json          term shards: term -> postings; terms sorted by shard_key, so every form
+                             of a word (والرءيس, الرءيس, رءيس) and its stem sit in one shard
+  search/d/<h>/<id>.json     one article as a result shows it: title, date, source, entities, text
+  search/e/<h>/<id>.json     one actor or country: names in every language, its article ids
+  search/runtime.<h>.js      the query side of nashra.arabic (search_runtime.js + generated tables)
+
+Doc ids run language by language, newest first, so "newer wins a tie" is "lower id wins", and a
+language or a year is a range of ids. Postings are delta-encoded id lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Mapping
+
+from . import arabic, i18n
+from .link import Links
+from .markup import Rendered
+from .model import Actor, Article, Country, Site
+from .urls import Urls
+
+# A shard is closed once its JSON passes this size (a word's forms are never split across shards).
+SHARD_BYTES = 24_000
+# Postings slots: exact form anywhere, in the title (any form), another form of the same word only.
+EXACT, TITLE, OTHER_FORM, ENTITIES = range(4)
+STEM_MARK = "~"
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    files: dict[PurePosixPath, bytes]
+    manifest_url: str
+    runtime_url: str
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _deltas(ids) -> list[int]:
+    out, last = [], 0
+    for i in sorted(ids):
+        out.append(i - last)
+        last = i
+    return out
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|table|ul|ol)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(body_html: str) -> str:
+    """The text of rendered HTML, a line per block."""
+    text = _TAG.sub("", _BLOCK_END.sub("\n", body_html))
+    return "\n".join(" ".join(line.split()) for line in html.unescape(text).splitlines() if line.strip())
+
+
+def runtime_js() -> str:
+    """search_runtime.js with the normaliser's tables, generated from nashra.arabic (one source of truth)."""
+    tables = {
+        "fold": arabic.FOLD_TABLE,
+        "wordMarks": arabic.WORD_MARKS,
+        "prefixes": list(arabic.CLITIC_PREFIXES),
+        "minStem": arabic.MIN_STEM,
+        "compoundHeads": sorted(arabic.COMPOUND_HEADS),
+        "searchMin": arabic.SEARCH_MIN,
+        "arabicSuffixes": list(arabic.ARABIC_SUFFIXES),
+        "englishKeep": sorted(arabic.ENGLISH_KEEP),
+        "stemMark": STEM_MARK,
+    }
+    source = resources.files("nashra").joinpath("search_runtime.js").read_text(encoding="utf-8")
+    return source.replace("/*TABLES*/null", json.dumps(tables, ensure_ascii=False, sort_keys=True))
+
+
+class _Postings:
+    """term -> [exact docs, title docs, other-form docs, entity ids], as sets while building."""
+
+    def __init__(self):
+        self.terms: dict[str, list[set[int]]] = defaultdict(lambda: [set(), set(), set(), set()])
+
+    def add(self, term: str, slot: int, item: int) -> None:
+        self.terms[term][slot].add(item)
+
+    def encoded(self) -> dict[str, list]:
+        out = {}
+        for term, slots in self.terms.items():
+            slots[OTHER_FORM] -= slots[EXACT]
+            row = [_deltas(s) if slot != ENTITIES else sorted(s) for slot, s in enumerate(slots)]
+            while row and not row[-1]:
+                row.pop()
+            out[term] = row
+        return out
+
+
+def _term_key(term: str) -> str:
+    return arabic.shard_key(term.removeprefix(STEM_MARK))
+
+
+def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
+    """Terms in shard-key order, cut into (first key, terms) of about SHARD_BYTES; a key never spans two."""
+    shards: list[tuple[str, dict[str, list]]] = []
+    current: dict[str, list] = {}
+    size, first, previous = 0, "", ""
+    for term in sorted(rows, key=lambda t: (_term_key(t), t)):
+        key = _term_key(term)
+        if current and size > SHARD_BYTES and key != previous:
+            shards.append((first, current))
+            current, size = {}, 0
+        if not current:
+            first = key
+        current[term] = rows[term]
+        size += len(term.encode("utf-8")) + len(str(rows[term])) + 4
+        previous = key
+    shards.append((first, current))
+    return shards
+
+
+def _entity_names(entity) -> list[str]:
+    return [n for n in entity.name.values() if n] + [a for names in entity.aliases.values() for a in names]
+
+
+def entity_name(entity: Actor | Country, languages: tuple[str, ...], lang: str) -> str:
+    """The name in `lang`, else in the first site language that has one."""
+    return entity.name.get(lang) or next((entity.name[code] for code in languages if entity.name.get(code)), "")
+
+
+def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered]) -> SearchFiles:
+    """The whole index of the site's articles, actors and countries."""
+    languages = site.config.languages
+    articles, ranges, years = _documents(links, languages)
+    texts = [plain_text(bodies[(a.slug, a.lang)].html) for a in articles]
+    entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
+               [("country", code, country) for code, country in site.countries.items()]
+    words = [_words([(article.title, True), (text, False)]) for article, text in zip(articles, texts)]
+    names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
+    postings = _postings(words, names)
+
+    files: dict[PurePosixPath, bytes] = {}
+    root = PurePosixPath("search")
+    shard_list = []
+    for key, terms in _shards(postings.encoded()):
+        data = _json(terms)
+        files[root / "t" / f"{_hash(data)}.json"] = data
+        shard_list.append([key, f"{_hash(data)}.json"])
+    shard_list[0][0] = ""                           # the first shard also takes every key before its own
+
+    entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
+    describe = _Describe(site, urls, entity_id)
+    doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
+    doc_files = [_json(describe.article(article, text)) for article, text in zip(articles, texts)]
+    entity_files = [_json(describe.entity(kind, slug, entity, links, doc_index)) for kind, slug, entity in entities]
+    folders = {"docs": f"d/{_hash(b''.join(doc_files))}/", "entities": f"e/{_hash(b''.join(entity_files))}/"}
+    for folder, contents in ((folders["docs"], doc_files), (folders["entities"], entity_files)):
+        for i, data in enumerate(contents):
+            files[root / folder / f"{i}.json"] = data
+
+    runtime = runtime_js().encode("utf-8")
+    runtime_name = f"runtime.{_hash(runtime)}.js"
+    files[root / runtime_name] = runtime
+    manifest = _json({"version": 1, "shards": shard_list, "languages": ranges, "years": years,
+                      "entity_count": len(entities), **folders})
+    manifest_name = f"manifest.{_hash(manifest)}.json"
+    files[root / manifest_name] = manifest
+    return SearchFiles(files, urls.asset(f"search/{manifest_name}"), urls.asset(f"search/{runtime_name}"))
+
+
+def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article], dict, dict]:
+    """Articles in id order (language by language, newest first), each language's id range and years."""
+    articles: list[Article] = []
+    ranges, years = {}, {}
+    for lang in languages:
+        start = len(articles)
+        articles += sorted((s.versions[lang] for s in links.stories.values() if lang in s.versions),
+                           key=lambda a: a.sort_key, reverse=True)
+        ranges[lang] = [start, len(articles)]
+        by_year: dict[int, list[int]] = {}
+        for i in range(start, len(articles)):
+            by_year.setdefault(articles[i].date.year, [i, i])[1] = i + 1
+        years[lang] = [[year, lo, hi] for year, (lo, hi) in by_year.items()]
+    return articles, ranges, years
+
+
+@dataclass
+class _Words:
+    """The folded words of a document (word -> in its title?), and the same words typed without hamza."""
+
+    exact: dict[str, bool]
+    without_hamza: dict[str, bool]
+
+
+def _words(parts: list[tuple[str, bool]]) -> _Words:
+    exact: dict[str, bool] = {}
+    loose: dict[str, bool] = {}
+    for text, in_title in parts:                 # the title comes first
+        for token in arabic.tokens(text):
+            exact.setdefault(token.folded, in_title)
+            if "ء" in token.folded:
+                loose.setdefault(arabic.without_hamza(text[token.start:token.end]), in_title)
+    return _Words(exact, loose)
+
+
+def _postings(docs: list[_Words], names: list[_Words]) -> _Postings:
+    """Each word under its own form, under each clitic-free form that is a word of the site too
+    (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
+    proper = set().union(*(n.exact for n in names))
+    lexicon = set().union(proper, *(d.exact for d in docs))
+    loose_lexicon = lexicon.union(*(d.without_hamza for d in docs), *(n.without_hamza for n in names))
+
+    def bases(word: str, known: set[str]) -> list[str]:
+        return [b for b in arabic.clitic_bases(word) if b in known]
+
+    postings = _Postings()
+    for doc, words in enumerate(docs):
+        for word, in_title in words.exact.items():
+            postings.add(word, EXACT, doc)
+            for form in bases(word, lexicon):
+                postings.add(form, OTHER_FORM, doc)
+            for form in [word, *bases(word, lexicon)] if in_title else ():
+                postings.add(form, TITLE, doc)
+            if word not in proper:                 # names are never stemmed: قالن is not قالت
+                for form in {word, *bases(word, lexicon)}:
+                    if (stem := arabic.light_stem(form)) != form:
+                        postings.add(STEM_MARK + stem, EXACT, doc)
+        for word, in_title in words.without_hamza.items():
+            for form in [word, *bases(word, loose_lexicon)]:
+                postings.add(form, OTHER_FORM, doc)
+                if in_title:
+                    postings.add(form, TITLE, doc)
+    for entity, words in enumerate(names):
+        for word in words.exact:
+            for form in [word, *bases(word, lexicon)]:
+                postings.add(form, ENTITIES, entity)
+        for word in words.without_hamza:
+            for form in [word, *bases(word, loose_lexicon)]:
+                postings.add(form, ENTITIES, entity)
+    return postings
+
+
+class _Describe:
+    """What a result shows of an article or an entity, in the article's or every language."""
+
+    def __init__(self, site: Site, urls: Urls, entity_id: dict[tuple[str, str], int]):
+        self.site, self.urls, self.entity_id = site, urls, entity_id
+        self.languages = site.config.languages
+
+    def name(self, entity: Actor | Country, lang: str) -> str:
+        return entity_name(entity, self.languages, lang)
+
+    def article(self, article: Article, text: str) -> dict:
+        config, lang = self.site.config, article.lang
+        return {
+            "url": self.urls.article(lang, article.slug), "title": article.title, "lang": lang,
+            "date": article.date.isoformat(),
+            "date_text": i18n.format_day(article.date, config.locales[lang], config.digits[lang]),
+            "source": article.source.name if article.source else "",
+            "actors": [[self.entity_id[("actor", s)], self.name(self.site.actors[s], lang), self.urls.actor(lang, s)]
+                       for s in article.actors],
+            "countries": [[self.entity_id[("country", c)], self.name(self.site.countries[c], lang),
+                           self.urls.country(lang, c)] for c in article.countries],
+            "text": text,
+        }
+
+    def entity(self, kind: str, slug: str, entity: Actor | Country, links: Links,
+               doc_index: dict[tuple[str, str], int]) -> dict:
+        stories = (links.by_actor if kind == "actor" else links.by_country).get(slug, ())
+        url = self.urls.actor if kind == "actor" else self.urls.country
+        return {
+            "kind": entity.kind if isinstance(entity, Actor) else "country", "slug": slug,
+            "name": {lang: self.name(entity, lang) for lang in self.languages},
+            "url": {lang: url(lang, slug) for lang in self.languages},
+            "role": dict(entity.role) if isinstance(entity, Actor) else {},
+            "names": [[t.folded for t in arabic.tokens(n)] for n in _entity_names(entity)],
+            "docs": _deltas(doc_index[(s, lang)] for s in stories for lang in self.languages if (s, lang) in doc_index),
+        }
