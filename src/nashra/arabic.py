@@ -82,12 +82,17 @@ FOLD_TABLE: dict[str, str] = {
     ch: folded for lo, hi in FOLD_BLOCKS for ch in map(chr, range(lo, hi + 1))
     if (folded := _fold_char(ch)) != ch
 }
-_FOLD_TRANSLATION = str.maketrans(FOLD_TABLE)
+# The characters that fold to something else, as one class: a regex finds the few in a text
+# much faster than str.translate looks up every character.
+_FOLDS_RE = re.compile("[" + "".join(re.escape(ch) for ch in sorted(FOLD_TABLE)) + "]")
+_folded = FOLD_TABLE.__getitem__
 
 
 def fold_text(text: str) -> str:
-    """Fold any text, character by character: Arabic letters first, then Latin case and accents."""
-    return text.translate(_FOLD_TRANSLATION)
+    """Fold any text, character by character with FOLD_TABLE: Arabic letters, Latin case and accents."""
+    if text.isascii():
+        return text.lower()
+    return _FOLDS_RE.sub(lambda match: _folded(match.group()), text)
 
 
 @lru_cache(maxsize=200_000)
@@ -120,6 +125,27 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+# A compound head (with up to three letters of clitics) and the space after it, for `words`.
+_HEAD_GAP = re.compile(rf"(?<![\w{WORD_MARKS}])([\w{WORD_MARKS}]{{0,3}}(?:{'|'.join(sorted(COMPOUND_HEADS))}))"
+                       rf"\s+(?=[\w{WORD_MARKS}])")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, as `tokens` gives them but without spans: fold, join compounds, split."""
+    folded = fold_text(text)
+    joined_until = -1
+
+    def join(match: re.Match) -> str:
+        nonlocal joined_until
+        if match.start() == joined_until or not _is_compound_head(match.group(1)):
+            return match.group()
+        joined_until = match.end()         # the word joined on can not start a compound itself
+        return match.group(1)
+
+    return WORD_RE.findall(_HEAD_GAP.sub(join, folded))
+
+
+@lru_cache(maxsize=200_000)
 def _is_compound_head(folded: str) -> bool:
     return len(folded) <= 6 and any(rest in COMPOUND_HEADS for _, rest in unprefixed(folded))
 
@@ -183,9 +209,17 @@ ENGLISH_KEEP = frozenset({"news", "always", "perhaps", "whereas", "series", "spe
 _HAMZA_DROPPED = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
 
 
-def without_hamza(word: str) -> str:
-    """The word as it is often typed without hamza, folded: رئيس -> رييس, الجزائر -> الجزاير, شيء -> شي."""
-    return fold_text(word.translate(_HAMZA_DROPPED))
+_HAMZA_WORD_RE = re.compile(rf"[\w{WORD_MARKS}]*[\u0621\u0624\u0626][\w{WORD_MARKS}]*")
+
+
+def without_hamza(text: str) -> str:
+    """Text as it is often typed without hamza, folded: رئيس -> رييس, الجزائر -> الجزاير, شيء -> شي."""
+    return fold_text(text.translate(_HAMZA_DROPPED))
+
+
+def hamza_free_words(text: str) -> list[str]:
+    """The words of `text` written with ء ؤ ئ, as they are typed without: رئيس -> رييس."""
+    return [without_hamza(word) for word in _HAMZA_WORD_RE.findall(text)]
 
 
 def clitic_bases(folded: str) -> tuple[str, ...]:

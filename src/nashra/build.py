@@ -113,7 +113,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers)
     watch.lap("markup")
-    search = build_index(site, links, urls, bodies)
+    search = build_index(site, links, urls, bodies, workers)
     watch.lap("index")
     jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies, search))
     raise_if_any(check_unique(jobs))

@@ -1,12 +1,14 @@
 """The search index: articles, actors and countries -> static files the browser fetches on demand.
 
-Every file name carries a content hash, so hosts may cache them for ever:
+Every file's address carries a content hash, so hosts may cache them for ever:
 
   search/manifest.<h>.json   where everything is: shard bounds, doc id ranges per language and year
-  search/t/<h>.json          term shards: term -> postings; terms sorted by shard_key, so every form
+  search/t/<h>/<n>.json      term shards: term -> postings; terms sorted by shard_key, so every form
                              of a word (والرءيس, الرءيس, رءيس) and its stem sit in one shard
   search/d/<h>/<id>.json     one article as a result shows it: title, date, source, entities, text
   search/e/<h>/<id>.json     one actor or country: names in every language, its article ids
+
+(<h>: the hash of everything in that folder.)
   search/runtime.<h>.js      the query side of nashra.arabic (search_runtime.js + generated tables)
 
 Doc ids run language by language, newest first, so "newer wins a tie" is "lower id wins", and a
@@ -15,6 +17,7 @@ language or a year is a range of ids. Postings are delta-encoded id lists.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -29,6 +32,7 @@ from . import arabic, i18n
 from .link import Links
 from .markup import Rendered
 from .model import Actor, Article, Country, Site
+from .parallel import map_chunks
 from .urls import Urls
 
 # A shard is closed once its JSON passes this size (a word's forms are never split across shards).
@@ -54,8 +58,9 @@ def _json(value) -> bytes:
 
 
 def _deltas(ids) -> list[int]:
+    """Increasing ids as differences: [3, 5, 9] -> [3, 2, 4]."""
     out, last = [], 0
-    for i in sorted(ids):
+    for i in ids:
         out.append(i - last)
         last = i
     return out
@@ -89,19 +94,26 @@ def runtime_js() -> str:
 
 
 class _Postings:
-    """term -> [exact docs, title docs, other-form docs, entity ids], as sets while building."""
+    """term -> [exact docs, title docs, other-form docs, entity ids]. Items must arrive in increasing order."""
 
     def __init__(self):
-        self.terms: dict[str, list[set[int]]] = defaultdict(lambda: [set(), set(), set(), set()])
+        self.slots: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
 
     def add(self, term: str, slot: int, item: int) -> None:
-        self.terms[term][slot].add(item)
+        items = self.slots[slot][term]
+        if not items or items[-1] != item:
+            items.append(item)
 
     def encoded(self) -> dict[str, list]:
         out = {}
-        for term, slots in self.terms.items():
-            slots[OTHER_FORM] -= slots[EXACT]
-            row = [_deltas(s) if slot != ENTITIES else sorted(s) for slot, s in enumerate(slots)]
+        exact, title, other, entities = self.slots
+        for term in set().union(*self.slots):
+            found = exact.get(term, [])
+            others = other.get(term, [])
+            if found and others:
+                known = set(found)
+                others = [d for d in others if d not in known]
+            row = [_deltas(found), _deltas(title.get(term, [])), _deltas(others), entities.get(term, [])]
             while row and not row[-1]:
                 row.pop()
             out[term] = row
@@ -113,7 +125,10 @@ def _term_key(term: str) -> str:
 
 
 def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
-    """Terms in shard-key order, cut into (first key, terms) of about SHARD_BYTES; a key never spans two."""
+    """Terms in shard-key order, cut into (bound, terms) of about SHARD_BYTES; a key never spans two.
+
+    A shard holds the keys from its bound up to the next shard's bound. Bounds are as short as they can
+    be (the first shard's is ""), so the manifest that lists them stays small."""
     shards: list[tuple[str, dict[str, list]]] = []
     current: dict[str, list] = {}
     size, first, previous = 0, "", ""
@@ -123,7 +138,7 @@ def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
             shards.append((first, current))
             current, size = {}, 0
         if not current:
-            first = key
+            first = next(key[:n] for n in range(len(key) + 1) if key[:n] > previous) if shards else ""
         current[term] = rows[term]
         size += len(term.encode("utf-8")) + len(str(rows[term])) + 4
         previous = key
@@ -140,44 +155,53 @@ def entity_name(entity: Actor | Country, languages: tuple[str, ...], lang: str) 
     return entity.name.get(lang) or next((entity.name[code] for code in languages if entity.name.get(code)), "")
 
 
-def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered]) -> SearchFiles:
-    """The whole index of the site's articles, actors and countries."""
+def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
+                workers: int | None = None) -> SearchFiles:
+    """The whole index of the site's articles, actors and countries (words found on `workers` cores)."""
     languages = site.config.languages
     articles, ranges, years = _documents(links, languages)
     texts = [plain_text(bodies[(a.slug, a.lang)].html) for a in articles]
     entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
                [("country", code, country) for code, country in site.countries.items()]
-    words = [_words([(article.title, True), (text, False)]) for article, text in zip(articles, texts)]
+    words = _in_order(map_chunks(lambda chunk: [_words(parts) for parts in chunk],
+                                 [[(article.title, True), (text, False)] for article, text in zip(articles, texts)],
+                                 workers))
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
     postings = _postings(words, names)
 
     files: dict[PurePosixPath, bytes] = {}
     root = PurePosixPath("search")
-    shard_list = []
-    for key, terms in _shards(postings.encoded()):
-        data = _json(terms)
-        files[root / "t" / f"{_hash(data)}.json"] = data
-        shard_list.append([key, f"{_hash(data)}.json"])
-    shard_list[0][0] = ""                           # the first shard also takes every key before its own
-
+    shards = _shards(postings.encoded())
+    shard_files = [_json(terms) for _, terms in shards]
     entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
     describe = _Describe(site, urls, entity_id)
     doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
     doc_files = [_json(describe.article(article, text)) for article, text in zip(articles, texts)]
     entity_files = [_json(describe.entity(kind, slug, entity, links, doc_index)) for kind, slug, entity in entities]
-    folders = {"docs": f"d/{_hash(b''.join(doc_files))}/", "entities": f"e/{_hash(b''.join(entity_files))}/"}
-    for folder, contents in ((folders["docs"], doc_files), (folders["entities"], entity_files)):
+    # Files named by number in folders named by the hash of all their contents.
+    folders = {"terms": f"t/{_hash(b''.join(shard_files))}/", "docs": f"d/{_hash(b''.join(doc_files))}/",
+               "entities": f"e/{_hash(b''.join(entity_files))}/"}
+    for folder, contents in ((folders["terms"], shard_files), (folders["docs"], doc_files),
+                             (folders["entities"], entity_files)):
         for i, data in enumerate(contents):
             files[root / folder / f"{i}.json"] = data
 
     runtime = runtime_js().encode("utf-8")
     runtime_name = f"runtime.{_hash(runtime)}.js"
     files[root / runtime_name] = runtime
-    manifest = _json({"version": 1, "shards": shard_list, "languages": ranges, "years": years,
+    manifest = _json({"version": 1, "shards": [bound for bound, _ in shards], "languages": ranges, "years": years,
                       "entity_count": len(entities), **folders})
     manifest_name = f"manifest.{_hash(manifest)}.json"
     files[root / manifest_name] = manifest
     return SearchFiles(files, urls.asset(f"search/{manifest_name}"), urls.asset(f"search/{runtime_name}"))
+
+
+def _in_order(chunks: list[list]) -> list:
+    """Undo map_chunks' dealing (item i went to chunk i % len(chunks))."""
+    out: list = [None] * sum(map(len, chunks))
+    for start, chunk in enumerate(chunks):
+        out[start::len(chunks)] = chunk
+    return out
 
 
 def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article], dict, dict]:
@@ -208,10 +232,12 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
     exact: dict[str, bool] = {}
     loose: dict[str, bool] = {}
     for text, in_title in parts:                 # the title comes first
-        for token in arabic.tokens(text):
-            exact.setdefault(token.folded, in_title)
-            if "ء" in token.folded:
-                loose.setdefault(arabic.without_hamza(text[token.start:token.end]), in_title)
+        found = arabic.words(text)
+        for word in found:
+            exact.setdefault(word, in_title)
+        for word in arabic.hamza_free_words(text):
+            if word not in exact:
+                loose.setdefault(word, in_title)
     return _Words(exact, loose)
 
 
@@ -222,32 +248,41 @@ def _postings(docs: list[_Words], names: list[_Words]) -> _Postings:
     lexicon = set().union(proper, *(d.exact for d in docs))
     loose_lexicon = lexicon.union(*(d.without_hamza for d in docs), *(n.without_hamza for n in names))
 
-    def bases(word: str, known: set[str]) -> list[str]:
-        return [b for b in arabic.clitic_bases(word) if b in known]
+    @functools.cache
+    def forms(word: str, loose: bool = False) -> tuple[str, ...]:
+        known = loose_lexicon if loose else lexicon
+        return (word, *(b for b in arabic.clitic_bases(word) if b in known))
+
+    @functools.cache
+    def stems(word: str) -> tuple[str, ...]:
+        if word in proper:                          # names are never stemmed: قالن is not قالت
+            return ()
+        return tuple({STEM_MARK + stem for form in forms(word) if (stem := arabic.light_stem(form)) != form})
 
     postings = _Postings()
+    add = postings.add
     for doc, words in enumerate(docs):
         for word, in_title in words.exact.items():
-            postings.add(word, EXACT, doc)
-            for form in bases(word, lexicon):
-                postings.add(form, OTHER_FORM, doc)
-            for form in [word, *bases(word, lexicon)] if in_title else ():
-                postings.add(form, TITLE, doc)
-            if word not in proper:                 # names are never stemmed: قالن is not قالت
-                for form in {word, *bases(word, lexicon)}:
-                    if (stem := arabic.light_stem(form)) != form:
-                        postings.add(STEM_MARK + stem, EXACT, doc)
+            word_forms = forms(word)
+            add(word, EXACT, doc)
+            for form in word_forms[1:]:
+                add(form, OTHER_FORM, doc)
+            if in_title:
+                for form in word_forms:
+                    add(form, TITLE, doc)
+            for stem in stems(word):
+                add(stem, EXACT, doc)
         for word, in_title in words.without_hamza.items():
-            for form in [word, *bases(word, loose_lexicon)]:
-                postings.add(form, OTHER_FORM, doc)
+            for form in forms(word, loose=True):
+                add(form, OTHER_FORM, doc)
                 if in_title:
-                    postings.add(form, TITLE, doc)
+                    add(form, TITLE, doc)
     for entity, words in enumerate(names):
         for word in words.exact:
-            for form in [word, *bases(word, lexicon)]:
+            for form in forms(word):
                 postings.add(form, ENTITIES, entity)
         for word in words.without_hamza:
-            for form in [word, *bases(word, loose_lexicon)]:
+            for form in forms(word, loose=True):
                 postings.add(form, ENTITIES, entity)
     return postings
 
@@ -286,5 +321,5 @@ class _Describe:
             "url": {lang: url(lang, slug) for lang in self.languages},
             "role": dict(entity.role) if isinstance(entity, Actor) else {},
             "names": [[t.folded for t in arabic.tokens(n)] for n in _entity_names(entity)],
-            "docs": _deltas(doc_index[(s, lang)] for s in stories for lang in self.languages if (s, lang) in doc_index),
+            "docs": _deltas(sorted(doc_index[(s, lang)] for s in stories for lang in self.languages if (s, lang) in doc_index)),
         }

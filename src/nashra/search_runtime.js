@@ -142,16 +142,16 @@
 
     // Index of the shard that holds shard key `key`.
     shardIndex(key) {
-      const shards = this.m.shards;
-      let lo = 0, hi = shards.length - 1;
+      const bounds = this.m.shards;
+      let lo = 0, hi = bounds.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if (shards[mid][0] <= key) lo = mid; else hi = mid - 1;
+        if (bounds[mid] <= key) lo = mid; else hi = mid - 1;
       }
       return lo;
     }
 
-    shard(i) { return this.json(this.root + "t/" + this.m.shards[i][1]); }
+    shard(i) { return this.json(this.root + this.m.terms + i + ".json"); }
     doc(id) { return this.json(this.root + this.m.docs + id + ".json"); }
     entity(id) { return this.json(this.root + this.m.entities + id + ".json"); }
 
@@ -170,7 +170,7 @@
       const first = this.shardIndex(prefix);
       const out = [];
       for (let i = first; i < this.m.shards.length && i < first + PREFIX_SHARDS; i++) {
-        if (i > first && this.m.shards[i][0] > prefix + "\uffff") break;
+        if (i > first && this.m.shards[i] > prefix + "\uffff") break;
         const shard = await this.shard(i);
         for (const term in shard) if (!term.startsWith(T.stemMark)) out.push([term, shard[term]]);
       }
