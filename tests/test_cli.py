@@ -1,6 +1,7 @@
 """The commands, run as a user runs them."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -68,10 +69,12 @@ def test_build_prints_pages_per_kind_and_language_and_time(tmp_path):
     main(["init", str(tmp_path / "s")])
     result = run("build", str(tmp_path / "s"), "-o", str(tmp_path / "out"), "--base-url", "https://x.org/p")
     assert result.returncode == 0
-    assert "en: 1 home, 1 article, 1 actor, 1 actors, 1 country, 1 countries" in result.stdout
-    assert " s\n" in result.stdout
+    assert "en: 1 home, 1 article, 1 actor, 1 actors, 1 country, 1 countries, 1 search" in result.stdout
+    assert " s\n" in result.stdout and "stages:" not in result.stdout
     assert broken_links(tmp_path / "out", "/p") == []
     assert run("build", str(tmp_path / "s"), "--quiet").stdout == ""
+    verbose = run("build", str(tmp_path / "s"), "--verbose").stdout
+    assert re.search(r"stages: load [\d.]+ s, .*markup [\d.]+ s, index [\d.]+ s, .*render\+write [\d.]+ s", verbose)
 
 
 def test_plain_install_ships_the_theme(tmp_path):

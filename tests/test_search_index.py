@@ -125,8 +125,13 @@ def test_every_article_version_is_a_document_newest_first_per_language(sample_in
 def test_terms_hold_every_form_of_a_word_and_nothing_over_stripped(sample_index):
     public, manifest, terms, docs, entities = sample_index
     kalin = next(i for i, e in enumerate(entities) if e["slug"] == "ibrahim-kalin")
+    kalin_docs = set(decode(entities[kalin]["docs"]))
+    assert {docs[d]["lang"] for d in kalin_docs} == {"ar", "en"} and len(kalin_docs) == 4
     for name in ("قالن", "kalin", "ابراهيم"):
-        assert kalin in terms[name][3], name                            # entities are found by every name
+        assert kalin in terms[name][3], name
+        assert kalin_docs <= set(decode(terms[name][4])), name            # a short name stands for its stories
+    lafi = next(i for i, e in enumerate(entities) if e["slug"] == "abdullah-al-lafi")
+    assert lafi in terms["عبدالله"][3] and lafi in terms["اللافي"][3]     # عبد الله is one word                            # entities are found by every name
     # الرئيس, والرئيس ... are all reachable from رءيس; وزير is never cut to زير.
     def docs_of(term: str, slot: int) -> set[int]:
         row = terms.get(term, [])

@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="override base_url from site.toml, e.g. https://user.github.io/site")
     b.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    b.add_argument("--verbose", action="store_true", help="also print the time each stage took")
 
     i = commands.add_parser("init", help="make a new site that builds at once",
                             description="Write a minimal site into DIR: site.toml, one article in each "
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             report = build(args.site, args.output, args.base_url, args.drafts)
             if not args.quiet:
                 print(_summary(report))
+            if args.verbose and not args.quiet:
+                print("  stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.stages.items()))
         elif args.command == "init":
             for path in init_site(args.dir):
                 print(f"created {path}")

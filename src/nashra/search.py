@@ -37,8 +37,11 @@ from .urls import Urls
 
 # A shard is closed once its JSON passes this size (a word's forms are never split across shards).
 SHARD_BYTES = 24_000
-# Postings slots: exact form anywhere, in the title (any form), another form of the same word only.
-EXACT, TITLE, OTHER_FORM, ENTITIES = range(4)
+# Postings slots: docs with the exact form, docs with it in the title (any form), docs with another form
+# of the word only, entities named with it, and docs linked to an entity whose short name (one or two
+# words: قالن, إبراهيم قالن, Turkey) holds it: a search for the name finds them in any language.
+EXACT, TITLE, OTHER_FORM, ENTITIES, LINKED = range(5)
+SHORT_NAME_WORDS = 2
 STEM_MARK = "~"
 
 
@@ -94,26 +97,32 @@ def runtime_js() -> str:
 
 
 class _Postings:
-    """term -> [exact docs, title docs, other-form docs, entity ids]. Items must arrive in increasing order."""
+    """term -> [exact, title, other-form docs, entity ids, linked docs]. Items arrive in increasing order
+    (but linked docs, which come entity by entity)."""
 
     def __init__(self):
         self.slots: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
+        self.linked: defaultdict[str, set[int]] = defaultdict(set)
 
     def add(self, term: str, slot: int, item: int) -> None:
         items = self.slots[slot][term]
         if not items or items[-1] != item:
             items.append(item)
 
+    def link(self, term: str, docs: list[int]) -> None:
+        self.linked[term].update(docs)
+
     def encoded(self) -> dict[str, list]:
         out = {}
         exact, title, other, entities = self.slots
-        for term in set().union(*self.slots):
+        for term in set().union(*self.slots, self.linked):
             found = exact.get(term, [])
             others = other.get(term, [])
             if found and others:
                 known = set(found)
                 others = [d for d in others if d not in known]
-            row = [_deltas(found), _deltas(title.get(term, [])), _deltas(others), entities.get(term, [])]
+            row = [_deltas(found), _deltas(title.get(term, [])), _deltas(others), entities.get(term, []),
+                   _deltas(sorted(self.linked.get(term, ())))]
             while row and not row[-1]:
                 row.pop()
             out[term] = row
@@ -167,7 +176,11 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
                                  [[(article.title, True), (text, False)] for article, text in zip(articles, texts)],
                                  workers))
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
-    postings = _postings(words, names)
+    doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
+    entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
+    short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
+                   for _, _, entity in entities]
+    postings = _postings(words, names, list(zip(short_names, entity_docs)))
 
     files: dict[PurePosixPath, bytes] = {}
     root = PurePosixPath("search")
@@ -175,9 +188,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     shard_files = [_json(terms) for _, terms in shards]
     entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
     describe = _Describe(site, urls, entity_id)
-    doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
     doc_files = [_json(describe.article(article, text)) for article, text in zip(articles, texts)]
-    entity_files = [_json(describe.entity(kind, slug, entity, links, doc_index)) for kind, slug, entity in entities]
+    entity_files = [_json(describe.entity(kind, slug, entity, docs))
+                    for (kind, slug, entity), docs in zip(entities, entity_docs)]
     # Files named by number in folders named by the hash of all their contents.
     folders = {"terms": f"t/{_hash(b''.join(shard_files))}/", "docs": f"d/{_hash(b''.join(doc_files))}/",
                "entities": f"e/{_hash(b''.join(entity_files))}/"}
@@ -241,7 +254,7 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
     return _Words(exact, loose)
 
 
-def _postings(docs: list[_Words], names: list[_Words]) -> _Postings:
+def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words, list[int]]]) -> _Postings:
     """Each word under its own form, under each clitic-free form that is a word of the site too
     (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
     proper = set().union(*(n.exact for n in names))
@@ -284,7 +297,21 @@ def _postings(docs: list[_Words], names: list[_Words]) -> _Postings:
         for word in words.without_hamza:
             for form in forms(word, loose=True):
                 postings.add(form, ENTITIES, entity)
+    for short, entity_docs in linked:
+        for word in short.exact:
+            for form in forms(word):
+                postings.link(form, entity_docs)
+        for word in short.without_hamza:
+            for form in forms(word, loose=True):
+                postings.link(form, entity_docs)
     return postings
+
+
+def _entity_docs(kind: str, slug: str, links: Links, doc_index: dict[tuple[str, str], int],
+                 languages: tuple[str, ...]) -> list[int]:
+    """The ids of every article (each language) that links the entity, in order."""
+    stories = (links.by_actor if kind == "actor" else links.by_country).get(slug, ())
+    return sorted(doc_index[(s, lang)] for s in stories for lang in languages if (s, lang) in doc_index)
 
 
 class _Describe:
@@ -311,9 +338,7 @@ class _Describe:
             "text": text,
         }
 
-    def entity(self, kind: str, slug: str, entity: Actor | Country, links: Links,
-               doc_index: dict[tuple[str, str], int]) -> dict:
-        stories = (links.by_actor if kind == "actor" else links.by_country).get(slug, ())
+    def entity(self, kind: str, slug: str, entity: Actor | Country, docs: list[int]) -> dict:
         url = self.urls.actor if kind == "actor" else self.urls.country
         return {
             "kind": entity.kind if isinstance(entity, Actor) else "country", "slug": slug,
@@ -321,5 +346,5 @@ class _Describe:
             "url": {lang: url(lang, slug) for lang in self.languages},
             "role": dict(entity.role) if isinstance(entity, Actor) else {},
             "names": [[t.folded for t in arabic.tokens(n)] for n in _entity_names(entity)],
-            "docs": _deltas(sorted(doc_index[(s, lang)] for s in stories for lang in self.languages if (s, lang) in doc_index)),
+            "docs": _deltas(docs),
         }

@@ -54,8 +54,15 @@
     return out;
   }
 
+  const headCache = new Map();
   function isCompoundHead(folded) {
-    return len(folded) <= 6 && unprefixed(folded).some(([, rest]) => HEADS.has(rest));
+    let yes = headCache.get(folded);
+    if (yes === undefined) {
+      yes = len(folded) <= 6 && unprefixed(folded).some(([, rest]) => HEADS.has(rest));
+      if (headCache.size > 50000) headCache.clear();
+      headCache.set(folded, yes);
+    }
+    return yes;
   }
 
   // Words with their spans (UTF-16 offsets) and folded forms; compound heads join the next word.
@@ -106,10 +113,25 @@
   }
 
   // --- index reader (nashra/search.py) ----------------------------------------------------------
-  const EXACT = 0, TITLE = 1, OTHER_FORM = 2, ENTITIES = 3;
+  const EXACT = 0, TITLE = 1, OTHER_FORM = 2, ENTITIES = 3, LINKED = 4;
   // Weights: a word as typed, another form of it (clitics), its stem, a prefix of it; title and entity bonuses.
   const W = { exact: 3, form: 2.5, stem: 1, prefix: 1.5, prefixLoose: 0.75, title: 3, entity: 4 };
   const PREFIX_SHARDS = 3;
+
+  const MAX_SCORE = 2 ** 20, ID_SPAN = 2 ** 24;
+
+  // A score per document id, and the ids that have one.
+  class Scores {
+    constructor(size) { this.of = new Float32Array(size); this.touched = []; }
+    max(d, score) {
+      if (!this.of[d]) this.touched.push(d);
+      if (this.of[d] < score) this.of[d] = score;
+    }
+    plus(d, score) {
+      if (!this.of[d]) this.touched.push(d);
+      this.of[d] += score;
+    }
+  }
 
   function decode(deltas) {
     const out = new Array(deltas ? deltas.length : 0);
@@ -136,7 +158,10 @@
     }
 
     async manifest() {
-      if (!this.m) this.m = await this.json(this.manifestUrl);
+      if (!this.m) {
+        this.m = await this.json(this.manifestUrl);
+        this.size = Math.max(0, ...Object.values(this.m.languages).map(([, hi]) => hi));
+      }
       return this.m;
     }
 
@@ -185,12 +210,10 @@
       const stems = [...stemmed.map((s) => T.stemMark + s), ...stemmed.filter((s) => !forms.includes(s))];
       const rows = await this.rows([...forms, ...stems]);
       const valid = forms.filter((f, i) => i === 0 || rows.has(f));
-      const scores = new Map();
+      const scores = new Scores(this.size);
       const entities = new Set();
-      const add = (docs, weight) => {
-        for (const d of docs) if (!(scores.get(d) >= weight)) scores.set(d, weight);
-      };
-      const titles = new Set();
+      const add = (docs, weight) => { for (const d of docs) scores.max(d, weight); };
+      const titles = new Set(), linked = new Set();
       let found = false, proper = false;
       valid.forEach((form, i) => {
         const row = rows.get(form);
@@ -199,6 +222,7 @@
         add(decode(row[EXACT]), i === 0 ? W.exact : W.form);
         add(decode(row[OTHER_FORM]), W.form);
         for (const d of decode(row[TITLE])) titles.add(d);
+        for (const d of decode(row[LINKED])) linked.add(d);
         for (const e of row[ENTITIES] || []) { entities.add(e); proper = true; }
       });
       const match = { forms: new Set(valid), stems: new Set(), prefixes: [] };
@@ -224,10 +248,12 @@
             add(decode(row[EXACT]), weight);
             add(decode(row[OTHER_FORM]), weight);
             for (const e of row[ENTITIES] || []) entities.add(e);
+            if (weight === W.prefix) for (const d of decode(row[LINKED])) linked.add(d);
           }
         }
       }
-      for (const d of titles) if (scores.has(d)) scores.set(d, scores.get(d) + W.title);
+      for (const d of titles) if (scores.of[d]) scores.of[d] += W.title;
+      for (const d of linked) scores.plus(d, W.entity);
       return { q, scores, entities, match };
     }
 
@@ -240,7 +266,7 @@
         .some((h) => h.startsWith(match.prefixes[0]));
     }
 
-    // Is an entity named by the whole query, strongly enough to stand for its stories?
+    // Is an entity named by the whole query (and not just by a word of a long name)? Those come first.
     static namedBy(entity, words) {
       return entity.names.some((name) => {
         const hits = words.filter((w) => name.some((part) => Index.matches(w.match, part)));
@@ -250,34 +276,54 @@
 
     /* Search. filters: {lang, year, actor, country} (entity ids for actor and country).
        Returns {words, entities: [{id, data}], docs: [ids, best first]}. */
-    async search(query, filters = {}, prefixable = true) {
+    async search(query, filters = {}, prefixable = true, prefetch = 0) {
       await this.manifest();
       const folded = [...new Set(tokens(query).map((t) => t.folded))];
       if (!folded.length) return { words: [], entities: [], docs: [] };
-      const words = await Promise.all(folded.map((q, i) => this.word(q, prefixable && i === folded.length - 1)));
-      // Entities named by every word; the strong ones stand for their stories.
-      let candidates = [...words[0].entities].filter((e) => words.every((w) => w.entities.has(e)));
-      const entities = await Promise.all(candidates.slice(0, 12).map(async (id) => ({ id, data: await this.entity(id) })));
-      for (const entity of entities) {
-        entity.strong = Index.namedBy(entity.data, words);
-        if (!entity.strong) continue;
-        const docs = decode(entity.data.docs);
-        for (const w of words) for (const d of docs) w.scores.set(d, (w.scores.get(d) || 0) + W.entity);
-      }
-      entities.sort((a, b) => (b.strong - a.strong) || (b.data.docs.length - a.data.docs.length) || (a.id - b.id));
+      const last = folded.length - 1;
+      // Each word, and each pair of neighbours written as one word (نيو دلهي / نيودلهي), at the same time.
+      const [words, joined] = await Promise.all([
+        Promise.all(folded.map((q, i) => this.word(q, prefixable && i === last))),
+        Promise.all(folded.slice(1).map((q, i) => this.word(folded[i] + q, false))),
+      ]);
+      joined.forEach((j, i) => {
+        if (!j.scores.touched.length && !j.entities.size) return;
+        for (const w of [words[i], words[i + 1]]) {
+          for (const d of j.scores.touched) w.scores.max(d, j.scores.of[d]);
+          for (const e of j.entities) w.entities.add(e);
+          for (const form of j.match.forms) w.match.forms.add(form);
+        }
+      });
       const allow = await this.allowed(filters);
-      const total = new Map(), covered = new Map();
+      const docs = Index.rank(words, allow);
+      // The best documents' files are fetched at once, while the entities named by every word come.
+      for (const d of docs.slice(0, prefetch)) this.doc(d).catch(() => {});
+      const candidates = [...words[0].entities].filter((e) => words.every((w) => w.entities.has(e))).slice(0, 12);
+      const entities = await Promise.all(candidates.map(async (id) => ({ id, data: await this.entity(id) })));
+      for (const entity of entities) entity.strong = Index.namedBy(entity.data, words);
+      entities.sort((a, b) => (b.strong - a.strong) || (b.data.docs.length - a.data.docs.length) || (a.id - b.id));
+      return { words, entities, docs };
+    }
+
+    // Documents that match the most words, best score first, newer (lower id) first on ties.
+    static rank(words, allow) {
+      const size = words[0].scores.of.length;
+      const total = new Float64Array(size), covered = new Uint8Array(size), seen = [];
       for (const w of words) {
-        for (const [d, s] of w.scores) {
+        for (const d of w.scores.touched) {
           if (allow && !allow(d)) continue;
-          total.set(d, (total.get(d) || 0) + s);
-          covered.set(d, (covered.get(d) || 0) + 1);
+          if (!covered[d]) seen.push(d);
+          covered[d]++;
+          total[d] += w.scores.of[d];
         }
       }
-      const most = Math.max(0, ...covered.values());
-      const docs = [...total.keys()].filter((d) => covered.get(d) === most)
-        .sort((a, b) => (total.get(b) - total.get(a)) || (a - b));
-      return { words, entities, docs };
+      let most = 0;
+      for (const d of seen) if (covered[d] > most) most = covered[d];
+      // One number per document sorts natively: higher score first, then lower id (scores are quarters).
+      const keys = new Float64Array(seen.filter((d) => covered[d] === most)
+        .map((d) => (MAX_SCORE - total[d] * 4) * ID_SPAN + d));
+      keys.sort();
+      return Array.from(keys, (key) => key % ID_SPAN);
     }
 
     // How many of an entity's (delta-encoded) doc ids fall in [lo, hi); all of them without a range.

@@ -13,7 +13,7 @@
   const input = $("search-input"), form = $("search-form"), status = $("search-status");
   const list = $("search-results"), more = $("search-more"), filters = $("search-filters");
   const select = { lang: $("filter-lang"), year: $("filter-year"), actor: $("filter-actor"), country: $("filter-country") };
-  const PAGE = 10, SNIPPET_BEFORE = 12, SNIPPET_AFTER = 24, ENTITIES_SHOWN = 5, IDLE_COMMIT_MS = 1000;
+  const PAGE = 10, SNIPPET_BEFORE = 12, SNIPPET_AFTER = 24, SNIPPET_SCAN = 3000, ENTITIES_SHOWN = 5, IDLE_COMMIT_MS = 1000;
   const plural = new Intl.PluralRules(lang);
   const entityNames = { actor: new Map(), country: new Map() };
   let seq = 0, shown = 0, current = null, committed = true, idle = 0;
@@ -96,7 +96,7 @@
       result = await index.search(s.q, {
         lang: s.lang === "all" ? "" : s.lang, year: s.year,
         actor: s.actor, country: s.country,
-      });
+      }, true, PAGE);
       docs = await Promise.all(result.docs.slice(0, PAGE).map((id) => index.doc(id)));
     } catch (error) {
       clearTimeout(slow);
@@ -108,6 +108,7 @@
     }
     if (mine !== seq) return;
     current = result;
+    matched = new Map();
     const entities = s.actor || s.country ? [] : result.entities.slice(0, ENTITIES_SHOWN);
     finish(mine, s.q, entities, docs, result.docs.length, () => {
       if (result.docs.length || entities.length) status.textContent = count("results_count", result.docs.length);
@@ -146,10 +147,21 @@
   }
 
   // --- results, built from text nodes -------------------------------------------------------------
-  const matches = (folded) => current && current.words.some((w) => S.Index.matches(w.match, folded));
+  let matched = new Map();                       // folded word -> matches the current query?
+  function matches(folded) {
+    let yes = matched.get(folded);
+    if (yes === undefined) {
+      yes = Boolean(current) && current.words.some((w) => S.Index.matches(w.match, folded));
+      matched.set(folded, yes);
+    }
+    return yes;
+  }
 
-  // `text` with the words that match the query inside <mark>; a window around the first match when `window` is set.
+  // `text` with the words that match the query inside <mark>; with `around`, a window around the first match
+  // in its first SNIPPET_SCAN characters (or its start).
   function highlighted(text, around) {
+    const full = text.length;
+    if (around && full > SNIPPET_SCAN) text = text.slice(0, text.lastIndexOf(" ", SNIPPET_SCAN) + 1 || SNIPPET_SCAN);
     const words = S.tokens(text);
     let from = 0, to = text.length, first = words.findIndex((w) => matches(w.folded));
     const out = document.createDocumentFragment();
@@ -166,7 +178,7 @@
       at = w.end;
     }
     out.append(text.slice(at, to));
-    if (around && to < text.length) out.append(" …");
+    if (around && to < full) out.append(" …");
     return out;
   }
 
