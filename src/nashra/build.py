@@ -125,7 +125,8 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
     def render_and_write(chunk: list[PageJob]) -> None:
         for job in chunk:
-            staging.write(urls.output_path(job.url), render_page(env, job.template, job.context))
+            body = job.body if job.body is not None else render_page(env, job.template, job.context)
+            staging.write(urls.output_path(job.url), body)
 
     try:
         static_files = set()
@@ -139,7 +140,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         staging.discard()
         raise
     watch.lap("render+write")
-    report.pages.update(Counter((job.kind, job.lang) for job in jobs))
+    report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))
     report.files = len(static_files) + len(search.files) + len(jobs)
     report.seconds = time.perf_counter() - started
     return report

@@ -12,7 +12,7 @@ from .config import load_config
 from .errors import BuildError, ContentError
 from .scaffold import init_site, new_file
 
-KIND_ORDER = ("home", "article", "actor", "actors", "country", "countries", "search", "page")
+KIND_ORDER = ("home", "article", "actor", "actors", "country", "countries", "search", "page", "embed")
 
 
 def _parser() -> argparse.ArgumentParser:

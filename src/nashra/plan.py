@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import i18n
+from . import embed, i18n
 from .arabic import fold
 from .errors import ContentError
 from .i18n import Strings, direction
@@ -28,16 +28,19 @@ SEARCH_STRINGS = ("search_none", "search_none_hint", "search_hint", "search_erro
                   "stories_count", "kind_person", "kind_organisation", "kind_country", "only_in", "search_any")
 FAVICON = "favicon.svg"
 CARD_ACTORS = 4
+EMBED_ITEMS = 4
 
 
 @dataclass(frozen=True)
 class PageJob:
     url: str
-    kind: str                      # root | home | article | actor | actors | country | countries | page
+    kind: str                      # root | home | article | actor | actors | country | countries | search | page
+                                   # | embed | oembed | headers
     lang: str
     template: str
     context: dict = field(compare=False, repr=False)
     sources: tuple[Path, ...] = ()
+    body: str | None = None        # written as it is, without a template (oEmbed JSON, _headers)
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,40 @@ class Planner:
                               "url": self.urls.article(code, story.slug)}
                              for code in self.languages if code in story.versions and code != lang],
         })
+        context["embed"] = self.embed_for("article", url, article.title)
         return PageJob(url, "article", lang, "article.html", context, (article.path,))
+
+    def article_embed(self, story: Story, article: Article) -> list[PageJob]:
+        lang = article.lang
+        card = {"article": {"title": article.title, "date": self.date(article, lang), "summary": self.summary(article),
+                            "source": article.source.name if article.source else ""},
+                "actors": [self.actor_ref(a, lang) for a in article.actors[:CARD_ACTORS]],
+                "countries": [self.country_ref(c, lang) for c in article.countries]}
+        return self.embed_jobs("article", lang, self.urls.article(lang, story.slug), article.title, card,
+                               (article.path,))
+
+    # --- embeds ----------------------------------------------------------------------------------
+
+    def embed_for(self, kind: str, page_url: str, title: str) -> dict:
+        """What a full page offers of its embed: the snippet, the view, and the oEmbed discovery link."""
+        return {"snippet": embed.snippet(self.urls, page_url, kind, title), "view": page_url + "embed/",
+                "oembed": self.urls.absolute(page_url + "oembed.json"), "title": title}
+
+    def embed_jobs(self, kind: str, lang: str, page_url: str, title: str, card: dict,
+                   sources: tuple[Path, ...] = ()) -> list[PageJob]:
+        """The embed view of a page (no site chrome, links open in the top window) and its oEmbed answer."""
+        context = {"lang": lang, "dir": direction(lang), "t": self.inputs.strings[lang], "kind": kind,
+                   "title": title, "site_title": self.config.site_title(lang), "page_url": page_url,
+                   "home_url": self.urls.home(lang), "canonical": self.urls.absolute(page_url),
+                   "stylesheet": self.urls.asset(embed.EMBED_STYLESHEET), "script": self.urls.asset(embed.EMBED_SCRIPT),
+                   "favicon": self.urls.asset(FAVICON), **card}
+        answer = embed.oembed(self.urls, page_url, kind, title, self.config.site_title(lang))
+        return [PageJob(page_url + "embed/", "embed", lang, f"embed/{kind}.html", context, sources),
+                PageJob(page_url + "oembed.json", "oembed", lang, "", {}, sources, body=answer)]
+
+    def headers(self) -> PageJob:
+        return PageJob(self.urls.root() + "_headers", "headers", self.config.default_language, "", {},
+                       body=embed.headers_file(self.urls))
 
     def actor(self, actor: Actor, lang: str) -> list[PageJob]:
         name, name_lang = self.name(actor, lang)
@@ -221,8 +257,18 @@ class Planner:
             "co_actors": [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
                           for other, n in self.inputs.links.co_actors.get(actor.slug, ())],
         }
+        shared["embed"] = self.embed_for("actor", self.urls.actor(lang, actor.slug), name)
         return self.paged("actor", lang, lambda code, n: self.urls.actor(code, actor.slug, n), slugs, name, "actors",
                           "actor.html", shared, (actor.path,))
+
+    def actor_embed(self, actor: Actor, lang: str) -> list[PageJob]:
+        name, name_lang = self.name(actor, lang)
+        slugs = self.inputs.links.by_actor.get(actor.slug, ())
+        card = {"entity": {"name": name, "lang": name_lang, "kicker": self.inputs.strings[lang](f"kind_{actor.kind}"),
+                           "role": actor.role.get(lang, ""), "other_names": self.other_names(actor, lang),
+                           "count": self.count("stories_count", len(slugs), lang)},
+                "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs[:EMBED_ITEMS]]}
+        return self.embed_jobs("actor", lang, self.urls.actor(lang, actor.slug), name, card, (actor.path,))
 
     def other_names(self, entity: Actor | Country, lang: str) -> list[dict]:
         """The entity's name in the site's other languages, shown isolated beside the main name."""
@@ -238,8 +284,18 @@ class Planner:
                         "count": self.count("stories_count", len(slugs), lang)},
             "actors": [self.actor_ref(a, lang) for a in self.inputs.links.actors_of_country.get(country.code, ())],
         }
+        shared["embed"] = self.embed_for("country", self.urls.country(lang, country.code), name)
         return self.paged("country", lang, lambda code, n: self.urls.country(code, country.code, n), slugs, name,
                           "countries", "country.html", shared, (country.path,))
+
+    def country_embed(self, country: Country, lang: str) -> list[PageJob]:
+        name, name_lang = self.name(country, lang)
+        slugs = self.inputs.links.by_country.get(country.code, ())
+        card = {"entity": {"name": name, "lang": name_lang, "kicker": self.inputs.strings[lang]("kind_country"),
+                           "role": "", "other_names": self.other_names(country, lang),
+                           "count": self.count("stories_count", len(slugs), lang)},
+                "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs[:EMBED_ITEMS]]}
+        return self.embed_jobs("country", lang, self.urls.country(lang, country.code), name, card, (country.path,))
 
     def actor_index(self, lang: str) -> PageJob:
         url = self.urls.actors(lang)
@@ -299,18 +355,19 @@ class Planner:
         return PageJob(url, "page", page.lang, "page.html", context, (page.path,))
 
     def jobs(self) -> list[PageJob]:
-        jobs = [self.root()]
+        jobs = [self.root(), self.headers()]
         for lang in self.languages:
             jobs += self.homes(lang)
             jobs.append(self.actor_index(lang))
             jobs.append(self.country_index(lang))
             jobs.append(self.search(lang))
             for actor in self.site.actors.values():
-                jobs += self.actor(actor, lang)
+                jobs += self.actor(actor, lang) + self.actor_embed(actor, lang)
             for country in self.site.countries.values():
-                jobs += self.country(country, lang)
+                jobs += self.country(country, lang) + self.country_embed(country, lang)
         for story in self.inputs.links.stories.values():
-            jobs += [self.article(story, article) for article in story.versions.values()]
+            for article in story.versions.values():
+                jobs += [self.article(story, article), *self.article_embed(story, article)]
         jobs += [self.page(p) for p in self.site.pages]
         return jobs
 

@@ -8,10 +8,13 @@ import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from nashra.build import build
+
+from helpers import header_rules, headers_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,13 +41,26 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _HostHandler(_QuietHandler):
+    """Sends the headers of the folder's `_headers` file, the way Netlify and similar hosts do."""
+
+    def end_headers(self):
+        rules_file = Path(self.directory) / "_headers"
+        if rules_file.is_file():
+            rules = header_rules(rules_file.read_text(encoding="utf-8"))
+            for name, value in headers_for(rules, urlsplit(self.path).path).items():
+                self.send_header(name, value)
+        super().end_headers()
+
+
 @pytest.fixture
 def serve():
-    """serve(folder) -> http://127.0.0.1:PORT serving that folder until the test ends."""
+    """serve(folder, host_headers=False) -> http://127.0.0.1:PORT serving that folder until the test ends;
+    with host_headers, it sends the headers the folder's `_headers` file asks for."""
     servers = []
 
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
+    def start(folder: Path, host_headers: bool = False) -> str:
+        handler = functools.partial(_HostHandler if host_headers else _QuietHandler, directory=str(folder))
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -80,7 +80,8 @@ def test_no_accessibility_violations(browser, serve, sample_public, scheme):
     page = context.new_page()
     found = []
     for path in ("/ar/", "/en/", "/ar/articles/lafi-koni-meet-kalin/", "/en/articles/russian-libyan-business-mou-benghazi/",
-                 "/ar/actors/ibrahim-kalin/", "/en/actors/", "/ar/countries/ru/", "/en/countries/", "/ar/about/"):
+                 "/ar/actors/ibrahim-kalin/", "/en/actors/", "/ar/countries/ru/", "/en/countries/", "/ar/about/",
+                 "/ar/actors/ibrahim-kalin/embed/", "/en/articles/lafi-koni-meet-kalin/embed/", "/ar/countries/ru/embed/"):
         page.goto(base + path)
         for violation in Axe().run(page).response["violations"]:
             found.append(f"{path} {violation['id']}: {[n['target'] for n in violation['nodes']][:3]}")
