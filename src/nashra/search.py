@@ -5,7 +5,7 @@ Every file's address carries a content hash, so hosts may cache them for ever:
   search/manifest.<h>.json   where everything is: shard bounds, doc id ranges per language and year
   search/t/<h>/<n>.json      term shards: term -> postings; terms sorted by shard_key, so every form
                              of a word (والرءيس, الرءيس, رءيس) and its stem sit in one shard
-  search/d/<h>/<id>.json     one article as a result shows it: title, date, source, entities, text
+  search/d/<h>/<id>.json     one article as a result shows it: title, date, source, entities, opening text
   search/e/<h>/<id>.json     one actor or country: names in every language, its article ids
 
 (<h>: the hash of everything in that folder.)
@@ -43,6 +43,8 @@ SHARD_BYTES = 24_000
 EXACT, TITLE, OTHER_FORM, ENTITIES, LINKED = range(5)
 SHORT_NAME_WORDS = 2
 STEM_MARK = "~"
+# How much of an article's text its result file carries, for the snippet (matches further on still count).
+RESULT_TEXT = 3000
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,14 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
     return postings
 
 
+def _opening(text: str) -> str:
+    """The first RESULT_TEXT characters of a text, cut at a space: where result snippets are taken from."""
+    if len(text) <= RESULT_TEXT:
+        return text
+    cut = text.rfind(" ", 0, RESULT_TEXT)
+    return text[:cut if cut > 0 else RESULT_TEXT]
+
+
 def _entity_docs(kind: str, slug: str, links: Links, doc_index: dict[tuple[str, str], int],
                  languages: tuple[str, ...]) -> list[int]:
     """The ids of every article (each language) that links the entity, in order."""
@@ -335,7 +345,7 @@ class _Describe:
                        for s in article.actors],
             "countries": [[self.entity_id[("country", c)], self.name(self.site.countries[c], lang),
                            self.urls.country(lang, c)] for c in article.countries],
-            "text": text,
+            "text": _opening(text), "more": len(_opening(text)) < len(text),
         }
 
     def entity(self, kind: str, slug: str, entity: Actor | Country, docs: list[int]) -> dict:

@@ -13,7 +13,7 @@
   const input = $("search-input"), form = $("search-form"), status = $("search-status");
   const list = $("search-results"), more = $("search-more"), filters = $("search-filters");
   const select = { lang: $("filter-lang"), year: $("filter-year"), actor: $("filter-actor"), country: $("filter-country") };
-  const PAGE = 10, SNIPPET_BEFORE = 12, SNIPPET_AFTER = 24, SNIPPET_SCAN = 3000, ENTITIES_SHOWN = 5, IDLE_COMMIT_MS = 1000;
+  const PAGE = 10, SNIPPET_BEFORE = 12, SNIPPET_AFTER = 24, ENTITIES_SHOWN = 5, IDLE_COMMIT_MS = 1000;
   const plural = new Intl.PluralRules(lang);
   const entityNames = { actor: new Map(), country: new Map() };
   let seq = 0, shown = 0, current = null, committed = true, idle = 0;
@@ -158,10 +158,8 @@
   }
 
   // `text` with the words that match the query inside <mark>; with `around`, a window around the first match
-  // in its first SNIPPET_SCAN characters (or its start).
-  function highlighted(text, around) {
-    const full = text.length;
-    if (around && full > SNIPPET_SCAN) text = text.slice(0, text.lastIndexOf(" ", SNIPPET_SCAN) + 1 || SNIPPET_SCAN);
+  // (or the start). A result file holds the opening of its article, so a snippet ends with … when cut.
+  function highlighted(text, around, more = false) {
     const words = S.tokens(text);
     let from = 0, to = text.length, first = words.findIndex((w) => matches(w.folded));
     const out = document.createDocumentFragment();
@@ -178,7 +176,7 @@
       at = w.end;
     }
     out.append(text.slice(at, to));
-    if (around && to < full) out.append(" …");
+    if (around && (to < text.length || more)) out.append(" …");
     return out;
   }
 
@@ -199,7 +197,7 @@
     const meta = el("p", { class: "result-meta" }, el("time", { datetime: doc.date }, doc.date_text));
     if (doc.source) meta.append(" · ", doc.source);
     if (doc.lang !== lang) meta.append(" · ", t("only_in", { language: strings.languages[doc.lang] || doc.lang }));
-    item.append(meta, el("p", { class: "result-snippet" }, highlighted(doc.text.replace(/\n/g, " "), true)));
+    item.append(meta, el("p", { class: "result-snippet" }, highlighted(doc.text.replace(/\n/g, " "), true, doc.more)));
     const entities = [...doc.actors, ...doc.countries];
     if (entities.length) {
       const line = el("p", { class: "result-entities" });
