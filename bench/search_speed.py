@@ -187,7 +187,7 @@ def copy_site(src: Path, dest: Path) -> None:
 
 
 PAGEFIND_GLOB = "*/articles/*/index.html"
-PAGEFIND_EXCLUDE = (".site-header", ".site-footer", ".related", ".skip-link")   # nav, footer, related stories
+PAGEFIND_EXCLUDE = (".site-header", ".site-footer", ".related", ".skip-link", ".embed-control")  # chrome, related, embed code
 
 
 def run_pagefind(pagefind: list[str], site: Path) -> dict:

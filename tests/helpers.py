@@ -107,14 +107,16 @@ def broken_links(public: Path, base_path: str = "") -> list[str]:
 
 
 def header_rules(text: str) -> list[tuple[re.Pattern, dict[str, str]]]:
-    """A `_headers` file as (path pattern, headers), with Netlify's pattern rules (`*` matches the rest)."""
+    """A `_headers` file as (path pattern, headers), with Netlify's pattern rules (`*` matches the rest,
+    `:name` one segment)."""
     rules: list[tuple[re.Pattern, dict[str, str]]] = []
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if not line[0].isspace():
             parts = [p for p in line.strip().split("/") if p]
-            pattern = "/".join("?(.*)" if p == "*" else re.escape(p).replace(r"\*", "(.*)") for p in parts)
+            pattern = "/".join("([^/]+)" if p.startswith(":") else "?(.*)" if p == "*"
+                               else re.escape(p).replace(r"\*", "(.*)") for p in parts)
             rules.append((re.compile(f"^/{pattern}/?$", re.I), {}))
         else:
             name, value = line.strip().split(":", 1)

@@ -21,12 +21,19 @@ WIDTH = 560
 HEIGHT = {"article": 300, "actor": 480, "country": 480}
 CACHE_AGE = 86_400
 
-# Framing: embed views may be framed by anyone, every other page only by the site itself. Later rules
-# override earlier ones for the same header (Netlify's order), so the embed rule comes after the general one.
+# Framing: embed views may be framed by anyone, every other page only by the site itself. The rules never
+# overlap (hosts differ on overlapping rules: Netlify lets the later win, Cloudflare Pages joins both values,
+# which would forbid the embeds): embed views are the only pages four segments deep, and `:name` matches
+# exactly one segment, so every other depth gets its own rule.
+SITE_ONLY = {"Content-Security-Policy": "frame-ancestors 'self'"}
 HEADER_RULES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("/*", {"Content-Security-Policy": "frame-ancestors 'self'"}),
-    ("/*/embed/*", {"Content-Security-Policy": "frame-ancestors *"}),
-    ("/*/oembed.json", {"Access-Control-Allow-Origin": "*"}),
+    ("/", SITE_ONLY),
+    ("/:lang", SITE_ONLY),                                   # home
+    ("/:lang/:section", SITE_ONLY),                          # indexes, search, free pages
+    ("/:lang/:section/:slug", SITE_ONLY),                    # articles, actors, countries, home pages
+    ("/:lang/:section/:slug/page/:n", SITE_ONLY),            # further pages of an actor or country
+    ("/:lang/:section/:slug/embed", {"Content-Security-Policy": "frame-ancestors *"}),
+    ("/:lang/:section/:slug/oembed.json", {"Access-Control-Allow-Origin": "*"}),
 )
 
 
@@ -53,6 +60,6 @@ def headers_file(urls: Urls) -> str:
     """The `_headers` file (Netlify, Cloudflare Pages and others) with the framing rules under the base path."""
     lines = ["# Written by nashra build. Embed views may be framed anywhere, other pages only by this site."]
     for path, headers in HEADER_RULES:
-        lines.append(urls.base_path + path)
+        lines.append((urls.base_path + path).rstrip("/") or "/")
         lines += [f"  {name}: {value}" for name, value in headers.items()]
     return "\n".join(lines) + "\n"
