@@ -11,8 +11,9 @@ For each corpus size N, under OUT/<N>/:
   site/      a copy of nashra/ (hard links) on which Pagefind runs, indexing the article pages only
              (--glob "*/articles/*/index.html"; Pagefind makes one index per <html lang>) and within them
              what a user would mark data-pagefind-body: the <main> without the related-stories list (the
-             site header, footer and .related are --exclude-selectors; the related list of an English page
-             holds Arabic summaries, which would otherwise match Arabic queries there). The Pagefind search
+             site header, footer, .related and .embed-control are --exclude-selectors; the related list of
+             an English page holds Arabic summaries, which would otherwise match Arabic queries there, and
+             the embed code holds the page's URL with its Latin slug). The Pagefind search
              pages are written to site/pf/<lang>/index.html: the site's own about page as the shell (same
              header, footer and CSS as nashra's search page), its <main> replaced by a search box and a small
              module script over Pagefind's JavaScript API (/pagefind/pagefind.js: pagefind.search(q), then
