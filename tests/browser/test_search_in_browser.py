@@ -264,3 +264,16 @@ def test_queries_fold_like_python_for_unusual_text(reader):
     got = page.evaluate("s => s.map(x => nashraSearch.tokens(x).map(t => t.folded).join(' '))", samples)
     assert got == [" ".join(t.folded for t in arabic.tokens(s)) for s in samples]
     assert re.fullmatch(r"[\w ]+", got[1])
+
+
+def test_title_matches_first_then_newer_stories_on_ties(browser, serve, tmp_path):
+    root = write_site(tmp_path / "site", {
+        **ACTORS,
+        "content/articles/old-body.en.md": article("Talks in Rome", date="2023-01-05", body="The ceasefire was discussed."),
+        "content/articles/new-body.en.md": article("Talks in Cairo", date="2025-03-01", body="The ceasefire was discussed."),
+        "content/articles/mid-body.en.md": article("Talks in Tunis", date="2024-06-10", body="The ceasefire was discussed."),
+        "content/articles/old-title.en.md": article("Ceasefire agreed", date="2022-02-02", body="Both sides signed."),
+    })
+    page = browser.new_context().new_page()
+    page.goto(serve(build(root).output) + "/en/search/?q=ceasefire")
+    assert results_for(page, "ceasefire")["articles"] == ["old-title", "new-body", "mid-body", "old-body"]
