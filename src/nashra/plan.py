@@ -25,7 +25,7 @@ STYLESHEET = "css/nashra.css"
 SEARCH_SCRIPT = "js/search.js"
 # UI strings the search script needs, handed to it as JSON (plural tables included).
 SEARCH_STRINGS = ("search_none", "search_none_hint", "search_hint", "search_error", "search_loading", "results_count",
-                  "stories_count", "kind_person", "kind_organisation", "kind_country", "only_in", "search_any")
+                  "stories_count", "kind_person", "kind_organisation", "kind_country", "search_any")
 FAVICON = "favicon.svg"
 CARD_ACTORS = 4
 EMBED_ITEMS = 4

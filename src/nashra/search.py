@@ -58,6 +58,10 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
+def _hash_all(files: list[bytes]) -> str:
+    return _hash(b"\n".join(files))
+
+
 def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -157,7 +161,8 @@ def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
     return shards
 
 
-def _entity_names(entity) -> list[str]:
+def _entity_names(entity: Actor | Country) -> list[str]:
+    """Every name and alias, in every language."""
     return [n for n in entity.name.values() if n] + [a for names in entity.aliases.values() for a in names]
 
 
@@ -193,9 +198,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     doc_files = [_json(describe.article(article, text)) for article, text in zip(articles, texts)]
     entity_files = [_json(describe.entity(kind, slug, entity, docs))
                     for (kind, slug, entity), docs in zip(entities, entity_docs)]
-    # Files named by number in folders named by the hash of all their contents.
-    folders = {"terms": f"t/{_hash(b''.join(shard_files))}/", "docs": f"d/{_hash(b''.join(doc_files))}/",
-               "entities": f"e/{_hash(b''.join(entity_files))}/"}
+    # Files named by number in folders named by the hash of all their contents (compact JSON has no newline).
+    folders = {"terms": f"t/{_hash_all(shard_files)}/", "docs": f"d/{_hash_all(doc_files)}/",
+               "entities": f"e/{_hash_all(entity_files)}/"}
     for folder, contents in ((folders["terms"], shard_files), (folders["docs"], doc_files),
                              (folders["entities"], entity_files)):
         for i, data in enumerate(contents):
@@ -336,6 +341,7 @@ class _Describe:
 
     def article(self, article: Article, text: str) -> dict:
         config, lang = self.site.config, article.lang
+        opening = _opening(text)
         return {
             "url": self.urls.article(lang, article.slug), "title": article.title, "lang": lang,
             "date": article.date.isoformat(),
@@ -345,7 +351,7 @@ class _Describe:
                        for s in article.actors],
             "countries": [[self.entity_id[("country", c)], self.name(self.site.countries[c], lang),
                            self.urls.country(lang, c)] for c in article.countries],
-            "text": _opening(text), "more": len(_opening(text)) < len(text),
+            "text": opening, "more": len(opening) < len(text),
         }
 
     def entity(self, kind: str, slug: str, entity: Actor | Country, docs: list[int]) -> dict:

@@ -196,7 +196,7 @@
       el("a", { href: doc.url, class: "result-title" }, highlighted(doc.title, false)));
     const meta = el("p", { class: "result-meta" }, el("time", { datetime: doc.date }, doc.date_text));
     if (doc.source) meta.append(" · ", doc.source);
-    if (doc.lang !== lang) meta.append(" · ", t("only_in", { language: strings.languages[doc.lang] || doc.lang }));
+    if (doc.lang !== lang) meta.append(" · ", strings.languages[doc.lang] || doc.lang);   // "all languages"
     item.append(meta, el("p", { class: "result-snippet" }, highlighted(doc.text.replace(/\n/g, " "), true, doc.more)));
     const entities = [...doc.actors, ...doc.countries];
     if (entities.length) {
