@@ -77,7 +77,7 @@ def _fold_char(ch: str) -> str:
 # Arabic and its supplements and presentation forms B. Other characters fold to themselves.
 FOLD_BLOCKS = ((0x0000, 0x024F), (0x0300, 0x036F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF),
                (0x1E00, 0x1EFF), (0xFB00, 0xFB06), (0xFE70, 0xFEFF), (0xFF01, 0xFF5E))
-# The whole normalisation as one character table: the browser gets exactly this (see search/runtime.py).
+# The whole normalisation as one character table: the browser gets exactly this (search.runtime_js).
 FOLD_TABLE: dict[str, str] = {
     ch: folded for lo, hi in FOLD_BLOCKS for ch in map(chr, range(lo, hi + 1))
     if (folded := _fold_char(ch)) != ch
@@ -207,8 +207,6 @@ ENGLISH_KEEP = frozenset({"news", "always", "perhaps", "whereas", "series", "spe
 
 
 _HAMZA_DROPPED = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
-
-
 _HAMZA_WORD_RE = re.compile(rf"[\w{WORD_MARKS}]*[\u0621\u0624\u0626][\w{WORD_MARKS}]*")
 
 

@@ -103,6 +103,14 @@ class Site:
     pages: tuple[Page, ...] = ()
 
 
+def name_in(entity: Actor | Country, lang: str, languages: tuple[str, ...]) -> tuple[str, str]:
+    """An entity's name in `lang`, or in the first site language that has one: (name, its language)."""
+    if entity.name.get(lang):
+        return entity.name[lang], lang
+    fallback = next(code for code in languages if entity.name.get(code))
+    return entity.name[fallback], fallback
+
+
 # --- field checks -------------------------------------------------------------------------------
 
 def _fail(doc: RawDocument, key: str | None, message: str, hint: str = "") -> ContentError:

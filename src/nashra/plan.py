@@ -17,7 +17,7 @@ from .errors import ContentError
 from .i18n import Strings, direction
 from .link import Links, Story
 from .markup import Rendered, plain_summary
-from .model import Actor, Article, Country, Page, Site
+from .model import Actor, Article, Country, Page, Site, name_in
 from .search import SearchFiles
 from .urls import RESERVED, Urls
 
@@ -69,11 +69,7 @@ class Planner:
     # --- small values shared by pages ---------------------------------------------------------
 
     def name(self, entity: Actor | Country, lang: str) -> tuple[str, str]:
-        """An entity's name in `lang`, or in the default language when it has none: (name, its language)."""
-        if lang in entity.name:
-            return entity.name[lang], lang
-        fallback = next(code for code in self.languages if code in entity.name)
-        return entity.name[fallback], fallback
+        return name_in(entity, lang, self.languages)
 
     def date(self, article: Article, lang: str) -> dict:
         return {"iso": article.date.isoformat(),
@@ -262,13 +258,8 @@ class Planner:
                           "actor.html", shared, (actor.path,))
 
     def actor_embed(self, actor: Actor, lang: str) -> list[PageJob]:
-        name, name_lang = self.name(actor, lang)
-        slugs = self.inputs.links.by_actor.get(actor.slug, ())
-        card = {"entity": {"name": name, "lang": name_lang, "kicker": self.inputs.strings[lang](f"kind_{actor.kind}"),
-                           "role": actor.role.get(lang, ""), "other_names": self.other_names(actor, lang),
-                           "count": self.count("stories_count", len(slugs), lang)},
-                "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs[:EMBED_ITEMS]]}
-        return self.embed_jobs("actor", lang, self.urls.actor(lang, actor.slug), name, card, (actor.path,))
+        return self.entity_embed("actor", actor, lang, self.inputs.links.by_actor.get(actor.slug, ()),
+                                 f"kind_{actor.kind}", actor.role.get(lang, ""), self.urls.actor(lang, actor.slug))
 
     def other_names(self, entity: Actor | Country, lang: str) -> list[dict]:
         """The entity's name in the site's other languages, shown isolated beside the main name."""
@@ -289,13 +280,18 @@ class Planner:
                           "countries", "country.html", shared, (country.path,))
 
     def country_embed(self, country: Country, lang: str) -> list[PageJob]:
-        name, name_lang = self.name(country, lang)
-        slugs = self.inputs.links.by_country.get(country.code, ())
-        card = {"entity": {"name": name, "lang": name_lang, "kicker": self.inputs.strings[lang]("kind_country"),
-                           "role": "", "other_names": self.other_names(country, lang),
+        return self.entity_embed("country", country, lang, self.inputs.links.by_country.get(country.code, ()),
+                                 "kind_country", "", self.urls.country(lang, country.code))
+
+    def entity_embed(self, kind: str, entity: Actor | Country, lang: str, slugs: tuple[str, ...],
+                     kicker: str, role: str, page_url: str) -> list[PageJob]:
+        """An actor's or country's card: name, role, story count and the latest stories."""
+        name, name_lang = self.name(entity, lang)
+        card = {"entity": {"name": name, "lang": name_lang, "kicker": self.inputs.strings[lang](kicker), "role": role,
+                           "other_names": self.other_names(entity, lang),
                            "count": self.count("stories_count", len(slugs), lang)},
                 "items": [self.item(self.inputs.links.stories[s], lang) for s in slugs[:EMBED_ITEMS]]}
-        return self.embed_jobs("country", lang, self.urls.country(lang, country.code), name, card, (country.path,))
+        return self.embed_jobs(kind, lang, page_url, name, card, (entity.path,))
 
     def actor_index(self, lang: str) -> PageJob:
         url = self.urls.actors(lang)

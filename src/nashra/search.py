@@ -31,7 +31,7 @@ from typing import Mapping
 from . import arabic, i18n
 from .link import Links
 from .markup import Rendered
-from .model import Actor, Article, Country, Site
+from .model import Actor, Article, Country, Site, name_in
 from .parallel import map_chunks
 from .urls import Urls
 
@@ -164,11 +164,6 @@ def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
 def _entity_names(entity: Actor | Country) -> list[str]:
     """Every name and alias, in every language."""
     return [n for n in entity.name.values() if n] + [a for names in entity.aliases.values() for a in names]
-
-
-def entity_name(entity: Actor | Country, languages: tuple[str, ...], lang: str) -> str:
-    """The name in `lang`, else in the first site language that has one."""
-    return entity.name.get(lang) or next((entity.name[code] for code in languages if entity.name.get(code)), "")
 
 
 def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
@@ -337,7 +332,7 @@ class _Describe:
         self.languages = site.config.languages
 
     def name(self, entity: Actor | Country, lang: str) -> str:
-        return entity_name(entity, self.languages, lang)
+        return name_in(entity, lang, self.languages)[0]
 
     def article(self, article: Article, text: str) -> dict:
         config, lang = self.site.config, article.lang

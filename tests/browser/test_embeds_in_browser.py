@@ -13,24 +13,31 @@ from conftest import REPO
 EMBEDS = (("ar/actors/ibrahim-kalin/", "rtl"), ("en/articles/lafi-koni-meet-kalin/", "ltr"), ("ar/countries/ru/", "rtl"))
 
 
-def partner_site(tmp_path, serve, frames: str) -> tuple[str, str]:
-    """The sample site built for and served on one origin (with its _headers), and a partner page on another."""
+def partner_site(tmp_path, serve, body) -> tuple[str, str]:
+    """The sample site built for and served on one origin (with its _headers), and a partner page on another
+    whose <body> is body(snippet_of, site): snippet_of(path) is the embed code of a page, from its oEmbed."""
     public = tmp_path / "public"
     public.mkdir()
     site = serve(public, host_headers=True)
     build(REPO, public, base_url=site)
-    snippets = "\n".join(json.loads((public / path / "oembed.json").read_text(encoding="utf-8"))["html"]
-                         for path, _ in EMBEDS)
+
+    def snippet_of(path: str) -> str:
+        return json.loads((public / path / "oembed.json").read_text(encoding="utf-8"))["html"]
+
     host = tmp_path / "host"
     host.mkdir()
     (host / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title><link rel="icon" href="data:,"></head><body>'
-        f'<h1>A partner blog</h1><div style="width:600px">{frames or snippets}</div></body></html>', encoding="utf-8")
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title>'
+        f'<link rel="icon" href="data:,"></head><body>{body(snippet_of, site)}</body></html>', encoding="utf-8")
     return site, serve(host)
 
 
+def three_cards(snippet_of, site) -> str:
+    return '<h1>A partner blog</h1><div style="width:600px">' + "\n".join(snippet_of(p) for p, _ in EMBEDS) + "</div>"
+
+
 def test_cards_on_another_origin_fit_their_content_and_open_the_full_page(browser, serve, tmp_path):
-    site, host = partner_site(tmp_path, serve, "")
+    site, host = partner_site(tmp_path, serve, three_cards)
     assert site.rsplit(":", 1)[1] != host.rsplit(":", 1)[1]                   # two origins
     page = browser.new_context().new_page()
     errors = []
@@ -65,7 +72,7 @@ def test_cards_on_another_origin_fit_their_content_and_open_the_full_page(browse
 
 
 def test_without_javascript_cards_keep_a_sensible_height(browser, serve, tmp_path):
-    _, host = partner_site(tmp_path, serve, "")
+    _, host = partner_site(tmp_path, serve, three_cards)
     page = browser.new_context(java_script_enabled=False).new_page()
     page.goto(host + "/")
     page.wait_for_load_state("load")
@@ -75,20 +82,12 @@ def test_without_javascript_cards_keep_a_sensible_height(browser, serve, tmp_pat
 
 
 def test_a_normal_page_framed_elsewhere_is_refused(browser, serve, tmp_path):
-    public = tmp_path / "public"
-    public.mkdir()
-    site = serve(public, host_headers=True)
-    build(REPO, public, base_url=site)
-    host = tmp_path / "host"
-    host.mkdir()
-    (host / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title><link rel="icon" href="data:,"></head><body>'
-        f'<iframe src="{site}/en/"></iframe><iframe src="{site}/en/actors/ibrahim-kalin/embed/"></iframe></body></html>',
-        encoding="utf-8")
+    _, host = partner_site(tmp_path, serve, lambda snippet_of, site:
+                           f'<iframe src="{site}/en/"></iframe><iframe src="{site}/en/actors/ibrahim-kalin/embed/"></iframe>')
     page = browser.new_context().new_page()
     refusals = []
     page.on("console", lambda m: refusals.append(m.text) if "frame-ancestors" in m.text else None)
-    page.goto(serve(host) + "/")
+    page.goto(host + "/")
     page.wait_for_load_state("load")
     page.wait_for_timeout(300)
     normal, card = page.frames[1], page.frames[2]
@@ -98,18 +97,10 @@ def test_a_normal_page_framed_elsewhere_is_refused(browser, serve, tmp_path):
 
 
 def test_cards_read_well_280_pixels_wide(browser, serve, tmp_path):
-    public = tmp_path / "public"
-    public.mkdir()
-    site = serve(public, host_headers=True)
-    build(REPO, public, base_url=site)
-    host = tmp_path / "host"
-    host.mkdir()
-    snippets = "".join(f'<div style="width:280px">{json.loads((public / path / "oembed.json").read_text("utf-8"))["html"]}'
-                       "</div>" for path, _ in EMBEDS)
-    (host / "index.html").write_text('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Narrow</title>'
-                                      f'<link rel="icon" href="data:,"></head><body>{snippets}</body></html>', "utf-8")
+    _, host = partner_site(tmp_path, serve, lambda snippet_of, site:
+                           "".join(f'<div style="width:280px">{snippet_of(p)}</div>' for p, _ in EMBEDS))
     page = browser.new_context().new_page()
-    page.goto(serve(host) + "/")
+    page.goto(host + "/")
     page.wait_for_function("[...document.querySelectorAll('iframe')].every(f => f.style.height)")
     for frame in page.frames[1:]:
         assert frame.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), frame.url

@@ -192,6 +192,9 @@ def test_filters_by_year_language_and_entity(reader):
     rerendered(page, lambda: page.select_option("#filter-lang", "en"))
     found = rerendered(page, lambda: page.select_option("#filter-actor", label="Ibrahim Kalın"))
     assert set(found["articles"]) == KALIN
+    # The choices are the people of the results shown: Kinshchak is in no Kalın story.
+    choices = page.locator("#filter-actor option").all_inner_texts()
+    assert "Ibrahim Kalın" in choices and "Alexander Kinshchak" not in choices
 
 
 def test_without_javascript_the_page_points_to_the_indexes(browser, serve, sample_public):

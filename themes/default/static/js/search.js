@@ -15,7 +15,6 @@
   const select = { lang: $("filter-lang"), year: $("filter-year"), actor: $("filter-actor"), country: $("filter-country") };
   const PAGE = 10, SNIPPET_BEFORE = 12, SNIPPET_AFTER = 24, ENTITIES_SHOWN = 5, IDLE_COMMIT_MS = 1000;
   const plural = new Intl.PluralRules(lang);
-  const entityNames = { actor: new Map(), country: new Map() };
   let seq = 0, shown = 0, current = null, committed = true, idle = 0;
 
   // --- strings --------------------------------------------------------------------------------
@@ -75,11 +74,15 @@
     select.year.value = years.map(String).includes(chosen) ? chosen : "";
     delete select.year.dataset.wanted;
   }
-  function fillEntities(kind, chosen) {
-    const box = select[kind];
-    const names = [...entityNames[kind]].sort((a, b) => a[1].localeCompare(b[1], lang));
+  // The people and countries of the results shown, and the one chosen (so it can be unchosen).
+  function fillEntities(kind, docs) {
+    const box = select[kind], chosen = box.value;
+    const named = new Map(docs.flatMap((doc) => (kind === "actor" ? doc.actors : doc.countries))
+      .map(([id, name]) => [String(id), name]));
+    if (chosen && !named.has(chosen)) named.set(chosen, box.selectedOptions[0].textContent);
+    const names = [...named].sort((a, b) => a[1].localeCompare(b[1], lang));
     box.replaceChildren(el("option", { value: "" }, t("search_any")),
-      ...names.map(([id, name]) => el("option", { value: String(id) }, name)));
+      ...names.map(([id, name]) => el("option", { value: id }, name)));
     box.value = chosen;
   }
 
@@ -123,12 +126,8 @@
     list.replaceChildren(...entities.map(entityItem), ...docs.map(docItem));
     shown = docs.length;
     more.hidden = shown >= total;
-    for (const doc of docs) {
-      for (const [id, name] of doc.actors) entityNames.actor.set(id, name);
-      for (const [id, name] of doc.countries) entityNames.country.set(id, name);
-    }
-    fillEntities("actor", select.actor.value);
-    fillEntities("country", select.country.value);
+    fillEntities("actor", docs);
+    fillEntities("country", docs);
     say();
     list.dataset.query = query;
     window.dispatchEvent(new CustomEvent("nashra:search", { detail: { query, count: total, entities: entities.length } }));
