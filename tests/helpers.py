@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lxml import html as lxml_html
+
+from nashra import headers
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -106,28 +107,10 @@ def broken_links(public: Path, base_path: str = "") -> list[str]:
     return broken
 
 
-def header_rules(text: str) -> list[tuple[re.Pattern, dict[str, str]]]:
-    """A `_headers` file as (path pattern, headers), with Netlify's pattern rules (`*` matches the rest,
-    `:name` one segment)."""
-    rules: list[tuple[re.Pattern, dict[str, str]]] = []
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace():
-            parts = [p for p in line.strip().split("/") if p]
-            pattern = "/".join("([^/]+)" if p.startswith(":") else "?(.*)" if p == "*"
-                               else re.escape(p).replace(r"\*", "(.*)") for p in parts)
-            rules.append((re.compile(f"^/{pattern}/?$", re.I), {}))
-        else:
-            name, value = line.strip().split(":", 1)
-            rules[-1][1][name.strip()] = value.strip()
-    return rules
+def header_rules(text: str):
+    """A `_headers` file as (path pattern, headers), with Netlify's pattern rules (nashra.headers)."""
+    return headers.parse(text)
 
 
-def headers_for(rules: list[tuple[re.Pattern, dict[str, str]]], path: str) -> dict[str, str]:
-    """The headers a host sends for `path`: every matching rule, later ones overriding earlier ones."""
-    out: dict[str, str] = {}
-    for pattern, headers in rules:
-        if pattern.match(path):
-            out.update(headers)
-    return out
+def headers_for(rules, path: str) -> dict[str, str]:
+    return headers.headers_for(rules, path)

@@ -43,10 +43,19 @@ class _Stopwatch:
         self.last = now
 
 
-def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None
+def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None, cache: dict | None = None
                   ) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
-    """Markdown of every article (with mention links), actor biography and free page."""
+    """Markdown of every article (with mention links), actor biography and free page.
+
+    `cache` (kept by a live rebuild between builds) holds what was rendered before and from what:
+    only Markdown that changed, or whose mention names changed, is rendered again."""
     markup = Markup()
+    cache = {} if cache is None else cache
+    done: dict = cache.setdefault("done", {})       # text or (slug, lang) -> (what it was made from, result)
+
+    def stamp(slug: str, lang: str) -> tuple:
+        story = links.stories[slug]
+        return story.versions[lang].body, story.actors, story.countries, links.mention_names, urls
 
     def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Rendered]:
         rendered = {}
@@ -56,11 +65,24 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
             rendered[(slug, lang)] = markup.render(story.versions[lang].body, table)
         return rendered
 
+    def cached(key, made_from, make):
+        hit = done.get(key)
+        if hit is None or hit[0] != made_from:
+            hit = done[key] = (made_from, make())
+        return hit[1]
+
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
-    bodies = {k: v for chunk in map_chunks(render_articles, keys, workers) for k, v in chunk.items()}
-    bios = {(actor.slug, lang): markup.render(text).html
+    bodies = {key: done[key][1] for key in keys if key in done and done[key][0] == stamp(*key)}
+    todo = [key for key in keys if key not in bodies]
+    for chunk in map_chunks(render_articles, todo, workers):
+        for key, body in chunk.items():
+            done[key] = (stamp(*key), body)
+            bodies[key] = body
+    bodies = {key: bodies[key] for key in keys}
+    bios = {(actor.slug, lang): cached(("bio", text), text, lambda text=text: markup.render(text).html)
             for actor in site.actors.values() for lang, text in actor.bio.items()}
-    pages = {(page.slug, page.lang): markup.render(page.body) for page in site.pages}
+    pages = {(page.slug, page.lang): cached(("page", page.body), page.body, lambda p=page: markup.render(p.body))
+             for page in site.pages}
     return bodies, bios, pages
 
 

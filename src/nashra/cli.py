@@ -12,7 +12,7 @@ from .config import load_config
 from .errors import BuildError, ContentError
 from .scaffold import init_site, new_file
 
-KIND_ORDER = ("home", "article", "actor", "actors", "country", "countries", "search", "page", "embed")
+KIND_ORDER = ("home", "article", "actor", "actors", "country", "countries", "search", "page", "notfound", "embed")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +30,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.add_argument("--verbose", action="store_true", help="also print the time each stage took")
+
+    s = commands.add_parser("serve", help="preview the site: rebuild on every save and reload the browser",
+                            description="Build the site into a temporary folder and serve it at "
+                                        "http://127.0.0.1:PORT/. Every save rebuilds what it touched and reloads "
+                                        "the open pages; a save that breaks the build shows the error in the "
+                                        "browser until it is fixed. Ctrl-C stops.")
+    s.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: current folder)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this computer only)")
+    s.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+    s.add_argument("--open", action="store_true", help="open the site in the default browser")
+    s.add_argument("--verbose", action="store_true", help="also print the time each stage of a rebuild took")
 
     i = commands.add_parser("init", help="make a new site that builds at once",
                             description="Write a minimal site into DIR: site.toml, one article in each "
@@ -64,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(_summary(report))
             if args.verbose and not args.quiet:
                 print("  stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.stages.items()))
+        elif args.command == "serve":
+            from .serve import PortInUse, serve       # the server's libraries load only when serving
+            try:
+                return serve(args.site, args.port, args.host, args.drafts, args.open, args.verbose)
+            except PortInUse as exc:
+                print(exc, file=sys.stderr)
+                return 1
         elif args.command == "init":
             for path in init_site(args.dir):
                 print(f"created {path}")

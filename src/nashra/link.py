@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import functools
 import heapq
@@ -50,6 +51,7 @@ class Links:
     co_actors: Mapping[str, tuple[tuple[str, int], ...]]
     related: Mapping[str, tuple[str, ...]]
     mention_names: Mapping[str, Mapping[tuple[str, str], frozenset[tuple[str, ...]]]]
+    shape: tuple = ()           # what the maps above were made from (see `_shape`), to reuse them on a rebuild
 
 
 def _similar(ref: str, entities: Mapping[str, Actor | Country]) -> list[str]:
@@ -90,10 +92,15 @@ def check_references(site: Site) -> list[ContentError]:
     return errors
 
 
-def _stories(site: Site) -> dict[str, Story]:
+def _stories(site: Site, previous: Mapping[str, Story] | None = None) -> dict[str, Story]:
+    """Articles grouped by slug, newest story first. With `previous` (stories of the same slugs, languages
+    and dates), only the stories whose articles changed are made again."""
     versions: dict[str, dict[str, Article]] = defaultdict(dict)
     for article in site.articles:              # already newest first
         versions[article.slug][article.lang] = article
+    if previous is not None:
+        return {slug: story if all(story.versions[lang] is versions[slug][lang] for lang in story.versions)
+                else Story(slug, versions[slug], story.actors, story.countries) for slug, story in previous.items()}
     stories = {}
     for slug, by_lang in versions.items():
         actors = tuple(dict.fromkeys(a for art in by_lang.values() for a in art.actors))
@@ -174,7 +181,21 @@ def _mention_names(site: Site) -> dict[str, dict[tuple[str, str], frozenset[tupl
     return result
 
 
-def link(site: Site) -> tuple[Links, list[ContentError]]:
+def _shape(site: Site) -> tuple:
+    """Everything the reverse maps, related stories and mention names are made from: when an edit leaves
+    it unchanged (a story's text or title, say), a rebuild reuses them."""
+    articles = tuple((a.slug, a.lang, a.sort_key, a.actors, a.countries) for a in site.articles)
+    actors = tuple((a.slug, a.country, tuple(a.name.items()), tuple(a.aliases.items())) for a in site.actors.values())
+    countries = tuple((c.code, tuple(c.name.items()), tuple(c.aliases.items())) for c in site.countries.values())
+    return articles, actors, countries, site.config.languages
+
+
+def link(site: Site, previous: Links | None = None) -> tuple[Links, list[ContentError]]:
+    """Resolve the site's references; `previous` (the last build's links) is reused where nothing it
+    was made from changed."""
+    shape = _shape(site)
+    if previous is not None and previous.shape == shape:     # the same references as a build that passed
+        return dataclasses.replace(previous, stories=_stories(site, previous.stories)), []
     errors = check_references(site)
     stories = _stories(site)
     by_actor = _reverse(stories, "actors")
@@ -189,6 +210,6 @@ def link(site: Site) -> tuple[Links, list[ContentError]]:
         stories=stories, by_actor=by_actor, by_country=by_country,
         actors_of_country={k: tuple(v) for k, v in actors_of_country.items()},
         co_actors=_co_actors(stories), related=_related(stories, by_actor, by_country),
-        mention_names=_mention_names(site),
+        mention_names=_mention_names(site), shape=shape,
     )
     return links, errors

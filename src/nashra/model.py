@@ -302,19 +302,30 @@ def page_from(doc: RawDocument, languages: tuple[str, ...]) -> Page:
                 summary=_text(doc, "summary"), draft=_draft(doc))
 
 
-def make_site(config: Config, documents: Mapping[str, list[RawDocument]], drafts: bool
-              ) -> tuple[Site, list[ContentError]]:
-    """Turn raw documents into a Site; collect one error per bad file rather than stop at the first."""
+def make_site(config: Config, documents: Mapping[str, list[RawDocument]], drafts: bool,
+              cache: dict | None = None) -> tuple[Site, list[ContentError]]:
+    """Turn raw documents into a Site; collect one error per bad file rather than stop at the first.
+
+    `cache` (kept by a live rebuild) maps a document to what it made last time, when it was the same
+    document object and the same languages."""
     errors: list[ContentError] = []
     languages = config.languages
+    cache = {} if cache is None else cache
 
     def convert(section: str, maker) -> list[Any]:
         made = []
         for doc in documents.get(section, []):
-            try:
-                made.append(maker(doc, languages))
-            except ContentError as exc:
-                errors.append(exc)
+            hit = cache.get(doc.path)
+            if hit is None or hit[0] is not doc or hit[1] != languages:
+                try:
+                    result: Any = maker(doc, languages)
+                except ContentError as exc:
+                    result = exc
+                hit = cache[doc.path] = (doc, languages, result)
+            if isinstance(hit[2], ContentError):
+                errors.append(hit[2])
+            else:
+                made.append(hit[2])
         return made
 
     articles = [a for a in convert("articles", article_from) if drafts or not a.draft]

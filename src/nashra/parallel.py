@@ -46,3 +46,12 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
 
 def _run(numbers: range):
     return _task([_items[i] for i in numbers])
+
+
+def in_order(chunks: list[list]) -> list:
+    """The results of map_chunks(task returning one result per item) back in item order, as one list
+    (item i went to chunk i % len(chunks))."""
+    out: list = [None] * sum(map(len, chunks))
+    for start, chunk in enumerate(chunks):
+        out[start::len(chunks)] = chunk
+    return out

@@ -6,10 +6,11 @@ between languages are all settled here, and templates only loop and print.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from . import embed, i18n
 from .arabic import fold
@@ -35,7 +36,7 @@ EMBED_ITEMS = 4
 class PageJob:
     url: str
     kind: str                      # root | home | article | actor | actors | country | countries | search | page
-                                   # | embed | oembed | headers
+                                   # | notfound | embed | oembed | headers
     lang: str
     template: str
     context: dict = field(compare=False, repr=False)
@@ -65,6 +66,11 @@ class Planner:
         self.languages = self.config.languages
         self.urls = inputs.urls
         self._cache: dict[str, dict] = {}
+        self.reads: set[tuple] | None = None     # when set, what the page being planned reads (see `group`)
+
+    def _read(self, *key) -> None:
+        if self.reads is not None:
+            self.reads.add(key)
 
     # --- small values shared by pages ---------------------------------------------------------
 
@@ -90,6 +96,7 @@ class Planner:
         return store[key]
 
     def actor_ref(self, slug: str, lang: str) -> dict:
+        self._read("actor_ref", slug, lang)
         return self._memo("actor", (slug, lang), self._actor_ref)
 
     def _actor_ref(self, slug: str, lang: str) -> dict:
@@ -99,6 +106,7 @@ class Planner:
                 "role": actor.role.get(lang, ""), "kind": actor.kind}
 
     def country_ref(self, code: str, lang: str) -> dict:
+        self._read("country_ref", code, lang)
         return self._memo("country", (code, lang), self._country_ref)
 
     def _country_ref(self, code: str, lang: str) -> dict:
@@ -112,6 +120,7 @@ class Planner:
         """One story in a list on a `lang` page, in `lang` when translated, else marked with its language.
 
         Made once per story and language: a story appears in many lists (home, actors, countries, related)."""
+        self._read("item", story.slug, lang)
         return self._memo("item", (story.slug, lang), self._item)
 
     def _item(self, slug: str, lang: str) -> dict:
@@ -136,6 +145,7 @@ class Planner:
 
     def base(self, lang: str, kind: str, title: str, url: str, url_in: dict[str, str], nav: str = "") -> dict:
         t = self.inputs.strings[lang]
+        self._read("pages")
         free_pages = [p for p in self.site.pages if p.lang == lang]
         return {
             "lang": lang, "dir": direction(lang), "t": t, "kind": kind,
@@ -186,11 +196,15 @@ class Planner:
         return jobs
 
     def homes(self, lang: str) -> list[PageJob]:
+        self._read("order")
         return self.paged("home", lang, self.urls.home, tuple(self.inputs.links.stories), self.config.site_title(lang),
                           "home", "home.html", {})
 
     def article(self, story: Story, article: Article) -> PageJob:
         lang = article.lang
+        self._read("article", story.slug, lang)
+        self._read("versions", story.slug)
+        self._read("related", story.slug)
         url = self.urls.article(lang, story.slug)
         context = self.base(lang, "article", article.title, url,
                             {code: self.urls.article(code, story.slug) for code in story.versions})
@@ -211,6 +225,7 @@ class Planner:
 
     def article_embed(self, story: Story, article: Article) -> list[PageJob]:
         lang = article.lang
+        self._read("article", story.slug, lang)
         card = {"article": {"title": article.title, "date": self.date(article, lang), "summary": self.summary(article),
                             "source": article.source.name if article.source else ""},
                 "actors": [self.actor_ref(a, lang) for a in article.actors[:CARD_ACTORS]],
@@ -243,6 +258,9 @@ class Planner:
 
     def actor(self, actor: Actor, lang: str) -> list[PageJob]:
         name, name_lang = self.name(actor, lang)
+        self._read("actor", actor.slug)
+        self._read("by_actor", actor.slug)
+        self._read("co_actors", actor.slug)
         slugs = self.inputs.links.by_actor.get(actor.slug, ())
         shared = {
             "actor": {"name": name, "lang": name_lang, "dir": direction(name_lang), "kind": actor.kind,
@@ -258,6 +276,8 @@ class Planner:
                           "actor.html", shared, (actor.path,))
 
     def actor_embed(self, actor: Actor, lang: str) -> list[PageJob]:
+        self._read("actor", actor.slug)
+        self._read("by_actor", actor.slug)
         return self.entity_embed("actor", actor, lang, self.inputs.links.by_actor.get(actor.slug, ()),
                                  f"kind_{actor.kind}", actor.role.get(lang, ""), self.urls.actor(lang, actor.slug))
 
@@ -268,6 +288,9 @@ class Planner:
 
     def country(self, country: Country, lang: str) -> list[PageJob]:
         name, name_lang = self.name(country, lang)
+        self._read("country", country.code)
+        self._read("by_country", country.code)
+        self._read("actors_of_country", country.code)
         slugs = self.inputs.links.by_country.get(country.code, ())
         shared = {
             "country": {"name": name, "lang": name_lang, "dir": direction(name_lang), "code": country.code,
@@ -280,6 +303,8 @@ class Planner:
                           "countries", "country.html", shared, (country.path,))
 
     def country_embed(self, country: Country, lang: str) -> list[PageJob]:
+        self._read("country", country.code)
+        self._read("by_country", country.code)
         return self.entity_embed("country", country, lang, self.inputs.links.by_country.get(country.code, ()),
                                  "kind_country", "", self.urls.country(lang, country.code))
 
@@ -296,8 +321,10 @@ class Planner:
     def actor_index(self, lang: str) -> PageJob:
         url = self.urls.actors(lang)
         t = self.inputs.strings[lang]
+        self._read("actor_set")
         entries = []
         for actor in self.site.actors.values():
+            self._read("by_actor", actor.slug)
             count = self.count("stories_count", len(self.inputs.links.by_actor.get(actor.slug, ())), lang)
             entries.append(self.actor_ref(actor.slug, lang) | {"count": count})
         entries.sort(key=lambda e: (fold(e["name"]), e["url"]))
@@ -312,8 +339,10 @@ class Planner:
     def country_index(self, lang: str) -> PageJob:
         url = self.urls.countries(lang)
         t = self.inputs.strings[lang]
+        self._read("country_set")
         entries = []
         for code in self.site.countries:
+            self._read("by_country", code)
             count = self.count("stories_count", len(self.inputs.links.by_country.get(code, ())), lang)
             entries.append(self.country_ref(code, lang) | {"count": count})
         entries.sort(key=lambda e: (fold(e["name"]), e["url"]))
@@ -327,6 +356,7 @@ class Planner:
         t = self.inputs.strings[lang]
         context = self.base(lang, "search", t("search_title"), url,
                             {code: self.urls.search(code) for code in self.languages}, nav="search")
+        self._read("search")
         strings: dict = {key: t.table.get(key) or t.fallback.get(key) or key for key in SEARCH_STRINGS}
         strings.update({
             "languages": {code: t(f"language_{code}") for code in self.languages},
@@ -343,29 +373,57 @@ class Planner:
         }
         return PageJob(url, "search", lang, "search.html", context)
 
+    def not_found(self, lang: str) -> PageJob:
+        url = self.urls.not_found(lang)
+        t = self.inputs.strings[lang]
+        context = self.base(lang, "notfound", t("notfound_title"), url,
+                            {code: self.urls.not_found(code) for code in self.languages})
+        return PageJob(url, "notfound", lang, "404.html", context)
+
     def page(self, page: Page) -> PageJob:
         url = self.urls.page(page.lang, page.slug)
+        self._read("page", page.slug, page.lang)
         translated = {p.lang: self.urls.page(p.lang, p.slug) for p in self.site.pages if p.slug == page.slug}
         context = self.base(page.lang, "page", page.title, url, translated, nav=page.slug)
         context["page"] = {"title": page.title, "body": self.inputs.page_bodies[(page.slug, page.lang)].html}
         return PageJob(url, "page", page.lang, "page.html", context, (page.path,))
 
-    def jobs(self) -> list[PageJob]:
-        jobs = [self.root(), self.headers()]
+    def groups(self) -> list[tuple[tuple, Callable[[], list[PageJob]]]]:
+        """Every page of the site in groups that are made together, in writing order: (key, make)."""
+        groups: list[tuple[tuple, Callable[[], list[PageJob]]]] = [
+            (("root",), lambda: [self.root()]), (("headers",), lambda: [self.headers()])]
         for lang in self.languages:
-            jobs += self.homes(lang)
-            jobs.append(self.actor_index(lang))
-            jobs.append(self.country_index(lang))
-            jobs.append(self.search(lang))
+            groups += [(("home", lang), functools.partial(self.homes, lang)),
+                       (("actors", lang), lambda lang=lang: [self.actor_index(lang)]),
+                       (("countries", lang), lambda lang=lang: [self.country_index(lang)]),
+                       (("search", lang), lambda lang=lang: [self.search(lang)]),
+                       (("notfound", lang), lambda lang=lang: [self.not_found(lang)])]
             for actor in self.site.actors.values():
-                jobs += self.actor(actor, lang) + self.actor_embed(actor, lang)
+                groups += [(("actor", actor.slug, lang), functools.partial(self.actor, actor, lang)),
+                           (("actor_embed", actor.slug, lang), functools.partial(self.actor_embed, actor, lang))]
             for country in self.site.countries.values():
-                jobs += self.country(country, lang) + self.country_embed(country, lang)
+                groups += [(("country", country.code, lang), functools.partial(self.country, country, lang)),
+                           (("country_embed", country.code, lang),
+                            functools.partial(self.country_embed, country, lang))]
         for story in self.inputs.links.stories.values():
             for article in story.versions.values():
-                jobs += [self.article(story, article), *self.article_embed(story, article)]
-        jobs += [self.page(p) for p in self.site.pages]
-        return jobs
+                groups += [(("article", story.slug, article.lang),
+                            lambda story=story, article=article: [self.article(story, article)]),
+                           (("article_embed", story.slug, article.lang),
+                            functools.partial(self.article_embed, story, article))]
+        groups += [(("page", p.slug, p.lang), lambda p=p: [self.page(p)]) for p in self.site.pages]
+        return groups
+
+    def traced(self, make: Callable[[], list[PageJob]]) -> tuple[list[PageJob], frozenset[tuple]]:
+        """Make a group's pages and note what they read: the keys live.py compares between builds."""
+        self.reads = set()
+        try:
+            return make(), frozenset(self.reads)
+        finally:
+            self.reads = None
+
+    def jobs(self) -> list[PageJob]:
+        return [job for _, make in self.groups() for job in make()]
 
 
 def check_pages(site: Site) -> list[ContentError]:

@@ -32,7 +32,7 @@ from . import arabic, i18n
 from .link import Links
 from .markup import Rendered
 from .model import Actor, Article, Country, Site, name_in
-from .parallel import map_chunks
+from .parallel import in_order, map_chunks
 from .urls import Urls
 
 # A shard is closed once its JSON passes this size (a word's forms are never split across shards).
@@ -167,16 +167,22 @@ def _entity_names(entity: Actor | Country) -> list[str]:
 
 
 def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
-                workers: int | None = None) -> SearchFiles:
-    """The whole index of the site's articles, actors and countries (words found on `workers` cores)."""
+                workers: int | None = None, cache: dict | None = None) -> SearchFiles:
+    """The whole index of the site's articles, actors and countries (words found on `workers` cores).
+
+    `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
+    articles that changed are read again."""
     languages = site.config.languages
     articles, ranges, years = _documents(links, languages)
-    texts = [plain_text(bodies[(a.slug, a.lang)].html) for a in articles]
+    cache = {} if cache is None else cache
+    known = cache.get("articles", {})             # (title, body html) -> (text, words)
+    keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
+    todo = [key for key in dict.fromkeys(keys) if key not in known]
+    found = in_order(map_chunks(lambda chunk: [_text_and_words(title, body) for title, body in chunk], todo, workers))
+    known = cache["articles"] = {key: known.get(key) for key in keys if key in known} | dict(zip(todo, found))
+    texts, words = [known[key][0] for key in keys], [known[key][1] for key in keys]
     entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
                [("country", code, country) for code, country in site.countries.items()]
-    words = _in_order(map_chunks(lambda chunk: [_words(parts) for parts in chunk],
-                                 [[(article.title, True), (text, False)] for article, text in zip(articles, texts)],
-                                 workers))
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
     doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
     entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
@@ -211,14 +217,6 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     return SearchFiles(files, urls.asset(f"search/{manifest_name}"), urls.asset(f"search/{runtime_name}"))
 
 
-def _in_order(chunks: list[list]) -> list:
-    """Undo map_chunks' dealing (item i went to chunk i % len(chunks))."""
-    out: list = [None] * sum(map(len, chunks))
-    for start, chunk in enumerate(chunks):
-        out[start::len(chunks)] = chunk
-    return out
-
-
 def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article], dict, dict]:
     """Articles in id order (language by language, newest first), each language's id range and years."""
     articles: list[Article] = []
@@ -233,6 +231,11 @@ def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article],
             by_year.setdefault(articles[i].date.year, [i, i])[1] = i + 1
         years[lang] = [[year, lo, hi] for year, (lo, hi) in by_year.items()]
     return articles, ranges, years
+
+
+def _text_and_words(title: str, body_html: str) -> tuple[str, "_Words"]:
+    text = plain_text(body_html)
+    return text, _words([(title, True), (text, False)])
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
@@ -14,7 +15,7 @@ RESERVED = frozenset({"articles", "actors", "countries", "search", "page", "css"
 class Urls:
     base_url: str          # absolute, no trailing slash
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
         """The path prefix: "" for https://example.org, "/site" for https://user.github.io/site."""
         return urlparse(self.base_url).path.rstrip("/")
@@ -49,6 +50,10 @@ class Urls:
 
     def search(self, lang: str) -> str:
         return self._url(lang, "search")
+
+    def not_found(self, lang: str) -> str:
+        """The language's "page not found" page, which hosts serve with status 404."""
+        return f"{self.base_path}/{lang}/404.html"
 
     def page(self, lang: str, slug: str) -> str:
         return self._url(lang, slug)

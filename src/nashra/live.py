@@ -1,0 +1,466 @@
+"""Incremental rebuilds for `nashra serve`: the pipeline of build(), redoing only what an edit touches.
+
+A live build keeps, from one rebuild to the next, the documents it read, the Markdown it rendered, the
+links, and for every group of pages (the planner's groups: an article, an actor's pages, a home list ...)
+the keys it read and the files it wrote. After an edit it compares the new site with the last one key
+by key (an article, an actor's name, a story as a list shows it, an actor's list of stories ...) and
+renders again only the groups that read a changed key. Files are written only when their bytes change.
+
+The search index is rebuilt (from cached words) in a second step, `finish()`, so the page an author is
+looking at can reload first. After `finish()` the output folder is byte for byte what build() writes:
+a test makes random edits and compares.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import AbstractSet as Set, Callable
+
+import jinja2
+import jinja2.meta
+
+from . import i18n
+from .build import SOURCE_FOLDERS, _Stopwatch, check_output, render_bodies
+from .config import CONFIG_FILE, load_config
+from .errors import ContentError, raise_if_any
+from .link import Links, link
+from .load import SECTIONS, RawDocument, content_files, read_document
+from .model import Site, make_site
+from .parallel import map_chunks
+from .plan import Inputs, PageJob, Planner, check_pages, check_unique
+from .render import environment, layered, render_page, theme_dir
+from .search import SearchFiles, build_index
+from .urls import Urls
+
+# The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
+# a story as that list shows it has changed, not whenever the story's file was saved.
+VALUE_KINDS = {"item": "item", "actor": "actor_ref", "country": "country_ref"}
+
+
+@dataclass
+class Rebuilt:
+    """What one rebuild did."""
+
+    written: set[PurePosixPath] = field(default_factory=set)     # files whose bytes changed, or are new
+    removed: set[PurePosixPath] = field(default_factory=set)
+    pages: int = 0                                               # pages rendered (written or not)
+    seconds: float = 0.0
+    everything: bool = False                                     # every page was planned again
+
+    @property
+    def changed(self) -> set[PurePosixPath]:
+        return self.written | self.removed
+
+
+@dataclass
+class _Group:
+    """A planner group at the last build: what it read, the pages it claimed (url and sources), their files."""
+
+    reads: frozenset[tuple]
+    claims: tuple[PageJob, ...]
+    paths: tuple[PurePosixPath, ...]
+    templates: frozenset[str]
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _put(target: Path, data: bytes) -> None:
+    """Write a file atomically: a page is never served half-written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.nashra-tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _is_temporary(path: Path) -> bool:
+    """Editors' swap, backup and temporary files: .x.swp, x~, #x#, .#x, 4913 (vim's probe), x.tmp."""
+    name = path.name
+    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part"))
+            or name == "4913")
+
+
+class LiveBuild:
+    """A site built into `output` and kept current by `rebuild(changed_paths)` then `finish()`."""
+
+    def __init__(self, root: Path, output: Path, base_url: str | None = None, drafts: bool = False,
+                 index_later: bool = False):
+        """`index_later`: the first rebuild leaves the search index (and the search pages' links to it)
+        to `finish()`, so the pages are served sooner."""
+        self.root = root.resolve()
+        self.index_later = index_later
+        self.output = output.resolve()
+        self.base_url = base_url
+        self.drafts = drafts
+        check_output(self.root, self.output)
+        self._documents: dict[Path, RawDocument | ContentError] = {}
+        self._made: dict = {}                      # make_site's cache
+        self._markup: dict = {}                    # render_bodies' cache
+        self._words: dict = {}                     # build_index's cache
+        self._values: dict[tuple, object] = {}     # ("item", slug, lang) ... -> value at the last build
+        self._groups: dict[tuple, _Group] = {}
+        self._hashes: dict[PurePosixPath, bytes] = {}    # every file in the output -> digest of its bytes
+        self._pages: dict[str, tuple] = {}         # url -> (template, context, body) it was last rendered from
+        self._static: dict[PurePosixPath, tuple[Path, tuple]] = {}
+        self._search_paths: set[PurePosixPath] = set()
+        self._last: tuple | None = None            # (site, links, bodies, bios, page_bodies) of the last build
+        self._search: SearchFiles | None = None
+        self.index_stale = True
+        self.stages: dict[str, float] = {}         # seconds per stage of the last rebuild
+
+    # --- the two steps ------------------------------------------------------------------------
+
+    def rebuild(self, changed: set[Path] | None = None, first: Set[PurePosixPath] = frozenset(),
+                first_done: Callable[[Rebuilt], None] | None = None) -> Rebuilt:
+        """Bring every page up to date with the sources; `changed`: the files that changed, None for all.
+        The pages in `first` (output paths: the ones open in a browser) are written before the others, and
+        `first_done` hears of them at once.
+
+        Raises BuildError and leaves the output as it was when the sources have errors."""
+        started = time.perf_counter()
+        self.stages = {}
+        watch = _Stopwatch(self.stages)
+        everything, templates_changed, statics = self._classify(changed)
+        if everything or self._last is None:
+            self._setup()
+            self._documents.clear()
+        self._read(None if everything else changed)
+        documents = {section: [] for section in SECTIONS}
+        for _, doc in sorted(self._documents.items(), key=lambda item: item[0].name):   # as content_files sorts
+            if isinstance(doc, RawDocument):
+                documents[doc.section].append(doc)
+        read_errors = [d for d in self._documents.values() if isinstance(d, ContentError)]
+        watch.lap("load")
+        site, model_errors = make_site(self.config, documents, self.drafts, self._made)
+        watch.lap("model")
+        links, link_errors = link(site, self._last[1] if self._last and not everything else None)
+        watch.lap("link")
+        raise_if_any(read_errors + model_errors + link_errors + check_pages(site))
+        bodies, bios, page_bodies = render_bodies(site, links, self.urls, self._workers(), self._markup)
+        watch.lap("markup")
+
+        first_build = self._last is None
+        if first_build and not self.index_later:
+            self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words)
+            self.index_stale = False
+        else:
+            self._search = self._search or SearchFiles({}, "", "")
+            self.index_stale = True
+        planner = self._planner(site, links, bodies, bios, page_bodies, seeded=not (everything or first_build))
+        if everything or first_build:
+            changed_keys = None
+        else:
+            changed_keys = self._changed_keys(planner, site, links, bodies, page_bodies)
+            if templates_changed:
+                changed_keys |= {("template", name) for name in self._templates_using(templates_changed)}
+        watch.lap("compare")
+        result = self._render(planner, changed_keys, statics or everything or first_build,
+                              index=first_build and not self.index_stale,
+                              first=first, first_done=first_done)
+        watch.lap("render+write")
+        self._last = (site, links, bodies, bios, page_bodies)
+        result.everything = changed_keys is None
+        if result.everything:
+            # What a full build keeps is long-lived: keep the collector from walking it on every rebuild
+            # (a full collection over it costs tens of milliseconds, at random moments).
+            gc.freeze()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def finish(self) -> Rebuilt:
+        """Rebuild the search index after `rebuild()`, and the search pages when its address changed."""
+        started = time.perf_counter()
+        result = Rebuilt()
+        if self._last is None or not self.index_stale:
+            return result
+        site, links, bodies, bios, page_bodies = self._last
+        old = self._search
+        self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words)
+        self.index_stale = False
+        keys = set() if (old.manifest_url, old.runtime_url) == (self._search.manifest_url, self._search.runtime_url) \
+            else {("search",)}
+        planner = self._planner(site, links, bodies, bios, page_bodies)
+        result = self._render(planner, keys, statics=False, index=True)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    # --- what changed -----------------------------------------------------------------------------
+
+    def _classify(self, changed: set[Path] | None) -> tuple[bool, set[str], bool]:
+        """(rebuild everything?, template names changed, static files changed?)"""
+        if changed is None or self._last is None:
+            return True, set(), True
+        templates: set[str] = set()
+        statics = False
+        content = self.root / "content"
+        for path in changed:
+            path = Path(os.path.abspath(path))
+            if _is_temporary(path):
+                continue
+            if path.parent.parent == content and path.parent.name in SECTIONS:
+                continue                                   # read again in _read
+            if path == self.root / CONFIG_FILE or any(path.is_relative_to(d) for d in self._i18n_dirs):
+                return True, set(), True
+            folder = next((d for d in self._template_dirs if path.is_relative_to(d)), None)
+            if folder is not None:
+                templates.add(path.relative_to(folder).as_posix())
+                continue
+            if any(path.is_relative_to(d) for d in self._static_dirs) or path.name == "static":
+                statics = True
+                continue
+            if path.is_relative_to(content) or path.is_relative_to(self.output):
+                continue
+            if any(path.is_relative_to(self.root / name) for name in SOURCE_FOLDERS) or path == self.root:
+                return True, set(), True                   # a theme or folder added, moved or removed
+        return False, templates, statics
+
+    def _setup(self) -> None:
+        config = load_config(self.root)
+        if self.base_url:
+            config = config.with_base_url(self.base_url)
+        self.config = config
+        self.urls = Urls(config.base_url)
+        self.theme = theme_dir(self.root, config.theme)
+        self._i18n_dirs = layered(self.root, self.theme, "i18n") or [self.root / "i18n", self.theme / "i18n"]
+        self._template_dirs = layered(self.root, self.theme, "templates")
+        self._static_dirs = [self.root / "static", self.theme / "static"]
+        self.strings = i18n.load_strings(layered(self.root, self.theme, "i18n"), config.languages)
+        self.env = environment(self.root, self.theme)
+
+    def _read(self, changed: set[Path] | None) -> None:
+        """Read the content files that changed (all of them when `changed` is None)."""
+        if changed is None:
+            paths = {(path, section) for section, found in content_files(self.root).items() for path in found}
+            self._documents.clear()
+        else:
+            content = self.root / "content"
+            paths = {(Path(os.path.abspath(p)), Path(os.path.abspath(p)).parent.name) for p in changed}
+            paths = {(p, s) for p, s in paths if p.parent.parent == content and s in SECTIONS}
+        for path, section in paths:
+            if path.suffix != ".md" or _is_temporary(path) or not path.is_file():
+                self._documents.pop(path, None)
+                continue
+            try:
+                self._documents[path] = read_document(path, section)
+            except ContentError as exc:
+                self._documents[path] = exc
+            except OSError:                 # gone between the event and now
+                self._documents.pop(path, None)
+
+    def _planner(self, site, links, bodies, bios, page_bodies, seeded: bool = True) -> Planner:
+        """A planner that starts with the last build's lookups (see VALUE_KINDS): _changed_keys makes again
+        those whose inputs changed, so lists do not format every date and summary again."""
+        planner = Planner(Inputs(site, links, self.urls, self.strings, bodies, bios, page_bodies, self._search))
+        if seeded:
+            memo_kind = {value_kind: kind for kind, value_kind in VALUE_KINDS.items()}
+            for (kind, *key), value in self._values.items():
+                planner._cache.setdefault(memo_kind[kind], {})[tuple(key)] = value
+        return planner
+
+    def _changed_keys(self, planner: Planner, site: Site, links: Links, bodies, page_bodies) -> set[tuple]:
+        """The keys pages read (see Planner._read) whose value differs from the last build."""
+        old_site, old_links, old_bodies, _, old_page_bodies = self._last
+        keys: set[tuple] = set()
+        touched: set[str] = set()              # stories whose list items may have changed
+        for slug in old_links.stories.keys() | links.stories.keys():
+            old, new = old_links.stories.get(slug), links.stories.get(slug)
+            if old is not None and new is not None and old.versions == new.versions and all(
+                    old_bodies[(slug, lang)] is bodies[(slug, lang)] for lang in new.versions):
+                continue
+            touched.add(slug)
+            if old is None or new is None or old.versions.keys() != new.versions.keys():
+                keys.add(("versions", slug))
+            for lang in (old.versions if old else {}).keys() | (new.versions if new else {}).keys():
+                if (old is None or new is None or old.versions.get(lang) != new.versions.get(lang)
+                        or old_bodies.get((slug, lang)) != bodies.get((slug, lang))):
+                    keys.add(("article", slug, lang))
+        for kind, old_map, new_map, stories_of in (
+                ("actor", old_site.actors, site.actors, (old_links.by_actor, links.by_actor)),
+                ("country", old_site.countries, site.countries, (old_links.by_country, links.by_country))):
+            ref = planner.actor_ref if kind == "actor" else planner.country_ref
+            for key in old_map.keys() | new_map.keys():
+                if old_map.get(key) == new_map.get(key):
+                    continue
+                keys.add((kind, key))
+                for lang in self.config.languages:
+                    planner._cache.get(kind, {}).pop((key, lang), None)
+                    value = ref(key, lang) if key in new_map else None
+                    if value != self._values.get((VALUE_KINDS[kind], key, lang)):
+                        keys.add((VALUE_KINDS[kind], key, lang))
+                        touched.update(s for m in stories_of for s in m.get(key, ()))
+        for name in ("by_actor", "by_country", "co_actors", "related", "actors_of_country"):
+            old_map, new_map = getattr(old_links, name), getattr(links, name)
+            if old_map is not new_map:
+                keys.update((name, key) for key in old_map.keys() | new_map.keys()
+                            if old_map.get(key) != new_map.get(key))
+        if tuple(old_links.stories) != tuple(links.stories):
+            keys.add(("order",))
+        if tuple(old_site.actors) != tuple(site.actors):
+            keys.add(("actor_set",))
+        if tuple(old_site.countries) != tuple(site.countries):
+            keys.add(("country_set",))
+        if [(p.slug, p.lang, p.title) for p in old_site.pages] != [(p.slug, p.lang, p.title) for p in site.pages]:
+            keys.add(("pages",))
+        for page in {(p.slug, p.lang) for p in old_site.pages} | {(p.slug, p.lang) for p in site.pages}:
+            if old_page_bodies.get(page) != page_bodies.get(page):
+                keys.add(("page", *page))
+        for slug in touched:
+            story = links.stories.get(slug)
+            for lang in self.config.languages:
+                planner._cache.get("item", {}).pop((slug, lang), None)
+                value = planner.item(story, lang) if story is not None else None
+                if value != self._values.get(("item", slug, lang)):
+                    keys.add(("item", slug, lang))
+        return keys
+
+    def _templates_using(self, names: set[str]) -> set[str]:
+        """Page templates that are, or include, import or extend, one of `names`."""
+        self.env = environment(self.root, self.theme)
+        uses: dict[str, set[str]] = {}
+        for name in self.env.list_templates(extensions=["html", "xml", "txt", "json"]):
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]
+                uses[name] = {n for n in jinja2.meta.find_referenced_templates(self.env.parse(source)) if n}
+            except jinja2.TemplateError:
+                uses[name] = set()
+        found, grew = set(names), True
+        while grew:
+            before = len(found)
+            found |= {name for name, used in uses.items() if used & found}
+            grew = len(found) > before
+        return found
+
+    # --- render and write ---------------------------------------------------------------------------
+
+    def _render(self, planner: Planner, changed_keys: set[tuple] | None, statics: bool, index: bool = False,
+                first: Set[PurePosixPath] = frozenset(), first_done: Callable[[Rebuilt], None] | None = None
+                ) -> Rebuilt:
+        """Plan the groups that read a changed key (all when `changed_keys` is None); render the pages whose
+        template or context changed, those in `first` first (reported to `first_done`); write; tidy up."""
+        groups = planner.groups()
+        made: dict[tuple, tuple[list[PageJob], frozenset]] = {}
+        for key, make in groups:
+            old = self._groups.get(key)
+            if (changed_keys is None or old is None or not old.reads.isdisjoint(changed_keys)
+                    or any(("template", t) in changed_keys for t in old.templates)):
+                made[key] = planner.traced(make)
+        keep = {key for key, _ in groups}
+        # Pages can only come, go or clash when a group does, or a group's addresses change.
+        same_pages = changed_keys is not None and keep == self._groups.keys() and all(
+            [job.url for job in jobs] == [job.url for job in self._groups[key].claims] for key, (jobs, _) in made.items())
+        if not same_pages:
+            raise_if_any(check_unique([job for key, _ in groups
+                                       for job in (made[key][0] if key in made else self._groups[key].claims)]))
+        jobs = [job for group_jobs, _ in made.values() for job in group_jobs
+                if changed_keys is None or ("template", job.template) in changed_keys
+                or self._pages.get(job.url) != (job.template, job.context, job.body)]
+        result = Rebuilt(pages=len(jobs))
+        if first and first_done is not None:
+            urgent = [job for job in jobs if self.urls.output_path(job.url) in first]
+            if urgent:
+                self._write_pages(urgent, result)
+                first_done(Rebuilt(written=set(result.written), pages=len(urgent)))
+                jobs = [job for job in jobs if self.urls.output_path(job.url) not in first]
+
+        files: dict[PurePosixPath, bytes | Path] = {}
+        if statics:
+            files.update(self._static_files())
+        if index:
+            files.update(self._search.files)
+        for path, data in files.items():
+            if self._write(path, data.read_bytes() if isinstance(data, Path) else data):
+                result.written.add(path)
+        self._write_pages(jobs, result)
+
+        for key, (group_jobs, reads) in made.items():
+            self._groups[key] = _Group(reads, tuple(PageJob(j.url, j.kind, j.lang, "", {}, j.sources) for j in group_jobs),
+                                       tuple(self.urls.output_path(j.url) for j in group_jobs),
+                                       frozenset(j.template for j in group_jobs if j.template))
+        for kind, values in planner._cache.items():
+            self._values.update(((VALUE_KINDS.get(kind, kind), *key), value) for key, value in values.items())
+        if same_pages and not statics and not index:
+            return result
+        for key in [k for k in self._groups if k not in keep]:
+            del self._groups[key]
+        wanted = {path for group in self._groups.values() for path in group.paths}
+        if index:
+            self._search_paths = set(self._search.files)
+        wanted |= set(self._static) | self._search_paths
+        for path in [p for p in self._hashes if p not in wanted]:
+            self._remove(path)
+            result.removed.add(path)
+        if len(self._pages) > len(wanted):
+            urls = {job.url for group in self._groups.values() for job in group.claims}
+            for url in [u for u in self._pages if u not in urls]:
+                del self._pages[url]
+        return result
+
+    def _write_pages(self, jobs: list[PageJob], result: Rebuilt) -> None:
+        """Render and write pages (on several processes for the first build, which then write the files)."""
+        env, urls, output, hashes = self.env, self.urls, self.output, self._hashes
+
+        def render_and_write(chunk: list[PageJob]) -> list[tuple[PurePosixPath, bytes]]:
+            written = []
+            for job in chunk:
+                text = job.body if job.body is not None else render_page(env, job.template, job.context)
+                path = urls.output_path(job.url)
+                data = text.encode("utf-8")
+                digest = _digest(data)
+                if hashes.get(path) != digest:
+                    _put(output / path, data)
+                    written.append((path, digest))
+            return written
+
+        for chunk in map_chunks(render_and_write, jobs, self._workers()):
+            for path, digest in chunk:
+                self._hashes[path] = digest
+                result.written.add(path)
+        for job in jobs:
+            self._pages[job.url] = (job.template, job.context, job.body)
+
+    def _static_files(self) -> dict[PurePosixPath, Path]:
+        """Static files that are new or changed since the last build (the site's own override the theme's)."""
+        found: dict[PurePosixPath, tuple[Path, tuple]] = {}
+        for folder in reversed(layered(self.root, self.theme, "static")):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    stat = path.stat()
+                    found[PurePosixPath(path.relative_to(folder).as_posix())] = (path, (stat.st_mtime_ns, stat.st_size))
+        fresh = {rel: source for rel, (source, stamp) in found.items() if self._static.get(rel) != (source, stamp)}
+        self._static = found
+        return fresh
+
+    def _write(self, relative: PurePosixPath, data: bytes) -> bool:
+        """Write a file when its bytes changed."""
+        digest = _digest(data)
+        if self._hashes.get(relative) == digest:
+            return False
+        _put(self.output / relative, data)
+        self._hashes[relative] = digest
+        return True
+
+    def _remove(self, relative: PurePosixPath) -> None:
+        self._hashes.pop(relative, None)
+        target = self.output / relative
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+    def _workers(self) -> int | None:
+        """Several processes for the first build only: forking a server that runs threads is not safe."""
+        return None if self._last is None else 1
+
+    def reset(self) -> None:
+        """Forget everything: the next rebuild starts from an empty output folder."""
+        shutil.rmtree(self.output, ignore_errors=True)
+        self.__init__(self.root, self.output, self.base_url, self.drafts, self.index_later)
+
