@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
+import re
+import signal
+import subprocess
+import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -114,3 +121,56 @@ def header_rules(text: str):
 
 def headers_for(rules, path: str) -> dict[str, str]:
     return headers.headers_for(rules, path)
+
+
+class Served:
+    """A running `nashra serve` and what it printed."""
+
+    def __init__(self, site: Path, *args: str):
+        self.site = site
+        self.process = subprocess.Popen([sys.executable, "-m", "nashra", "serve", str(site), "--port", "0", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        first = self.wait_for(r"Serving .* at (http://\S+)")
+        self.address = re.search(r"at (http://\S+)", first).group(1)
+        self.host, self.port = re.match(r"http://([^:/]+):(\d+)", self.address).groups()
+        self.output = Path(re.search(r"files: (\S+)", self.wait_for(r"files: ")).group(1))
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float = 60, after: int = 0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if re.search(pattern, line):
+                    return line
+            if self.process.poll() is not None and not any(re.search(pattern, x) for x in self.lines[after:]):
+                time.sleep(0.2)
+                raise AssertionError(f"nashra serve ended ({self.process.returncode}):\n" + "\n".join(self.lines))
+            time.sleep(0.02)
+        raise AssertionError(f"no line matching {pattern!r}:\n" + "\n".join(self.lines))
+
+    def get(self, path: str, method: str = "GET", headers: dict | None = None) -> tuple[int, dict, bytes]:
+        """A raw request: the path is sent exactly as given (no client-side clean-up of '..')."""
+        connection = http.client.HTTPConnection(self.host, int(self.port), timeout=10)
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                raise
+        return self.process.returncode

@@ -54,8 +54,11 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     done: dict = cache.setdefault("done", {})       # text or (slug, lang) -> (what it was made from, result)
 
     def stamp(slug: str, lang: str) -> tuple:
+        """What an article's HTML is made from: its Markdown, and the names, keys and addresses of its links."""
         story = links.stories[slug]
-        return story.versions[lang].body, story.actors, story.countries, links.mention_names, urls
+        shown = (tuple(site.actors[a].name.get(lang, "") for a in story.actors),
+                 tuple(site.countries[c].name.get(lang, "") for c in story.countries))
+        return story.versions[lang].body, story.actors, story.countries, shown, links.mention_names, urls
 
     def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Rendered]:
         rendered = {}

@@ -261,7 +261,7 @@ class LiveBuild:
         if seeded:
             memo_kind = {value_kind: kind for kind, value_kind in VALUE_KINDS.items()}
             for (kind, *key), value in self._values.items():
-                planner._cache.setdefault(memo_kind[kind], {})[tuple(key)] = value
+                planner.memo.setdefault(memo_kind[kind], {})[tuple(key)] = value
         return planner
 
     def _changed_keys(self, planner: Planner, site: Site, links: Links, bodies, page_bodies) -> set[tuple]:
@@ -290,7 +290,7 @@ class LiveBuild:
                     continue
                 keys.add((kind, key))
                 for lang in self.config.languages:
-                    planner._cache.get(kind, {}).pop((key, lang), None)
+                    planner.memo.get(kind, {}).pop((key, lang), None)
                     value = ref(key, lang) if key in new_map else None
                     if value != self._values.get((VALUE_KINDS[kind], key, lang)):
                         keys.add((VALUE_KINDS[kind], key, lang))
@@ -314,7 +314,7 @@ class LiveBuild:
         for slug in touched:
             story = links.stories.get(slug)
             for lang in self.config.languages:
-                planner._cache.get("item", {}).pop((slug, lang), None)
+                planner.memo.get("item", {}).pop((slug, lang), None)
                 value = planner.item(story, lang) if story is not None else None
                 if value != self._values.get(("item", slug, lang)):
                     keys.add(("item", slug, lang))
@@ -383,7 +383,7 @@ class LiveBuild:
             self._groups[key] = _Group(reads, tuple(PageJob(j.url, j.kind, j.lang, "", {}, j.sources) for j in group_jobs),
                                        tuple(self.urls.output_path(j.url) for j in group_jobs),
                                        frozenset(j.template for j in group_jobs if j.template))
-        for kind, values in planner._cache.items():
+        for kind, values in planner.memo.items():
             self._values.update(((VALUE_KINDS.get(kind, kind), *key), value) for key, value in values.items())
         if same_pages and not statics and not index:
             return result

@@ -65,7 +65,7 @@ class Planner:
         self.config = inputs.site.config
         self.languages = self.config.languages
         self.urls = inputs.urls
-        self._cache: dict[str, dict] = {}
+        self.memo: dict[str, dict] = {}      # kind -> key -> value: see _memo (live.py carries it between builds)
         self.reads: set[tuple] | None = None     # when set, what the page being planned reads (see `group`)
 
     def _read(self, *key) -> None:
@@ -90,7 +90,7 @@ class Planner:
 
     def _memo(self, kind: str, key: tuple, make) -> dict:
         """Values shared by many pages are made once; templates only read them."""
-        store = self._cache.setdefault(kind, {})
+        store = self.memo.setdefault(kind, {})
         if key not in store:
             store[key] = make(*key)
         return store[key]

@@ -38,6 +38,7 @@ from .build import SOURCE_FOLDERS
 from .config import load_config
 from .errors import BuildError, ContentError
 from .live import LiveBuild, Rebuilt, _is_temporary
+from .render import theme_dir
 
 # A save is settled when no further event came for this long (one save is often 2-4 events within a few ms).
 SETTLE = 0.01
@@ -159,13 +160,10 @@ class Preview:
 
     def __init__(self, live: LiveBuild, port: int):
         self.live, self.port = live, port
+        self.prefix = urlsplit(live.base_url or "").path.rstrip("/")     # the base path: "" or "/project"
         self.error: str | None = None
         self.tabs = Tabs()
         self._rules: tuple[float, headers.Rules] = (0.0, [])
-
-    @property
-    def prefix(self) -> str:
-        return self.live.urls.base_path
 
     def rules(self) -> headers.Rules:
         path = self.live.output / "_headers"
@@ -374,18 +372,18 @@ class _Watch(FileSystemEventHandler):
         self.builder, self.output = builder, output
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
-            return
+        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
+            return                 # a folder's "modified" only says a file in it changed, which has its own event
         for path in (event.src_path, getattr(event, "dest_path", "")):
             if path and not Path(path).is_relative_to(self.output) and not _is_temporary(Path(path)):
                 self.builder.changed(Path(os.fsdecode(path)))
 
 
-def watched_folders(live: LiveBuild) -> list[Path]:
+def watched_folders(root: Path, theme: Path) -> list[Path]:
     """The site's sources and the theme in use (which may live outside the site)."""
-    folders = [live.root / name for name in SOURCE_FOLDERS if (live.root / name).is_dir()]
-    if not live.theme.is_relative_to(live.root):
-        folders.append(live.theme)
+    folders = [root / name for name in SOURCE_FOLDERS if (root / name).is_dir()]
+    if not theme.is_relative_to(root):
+        folders.append(theme)
     return folders
 
 
@@ -400,59 +398,93 @@ def bind(host: str, port: int) -> list:
 
 
 def serve(site: Path, port: int = 8000, host: str = "127.0.0.1", drafts: bool = False, open_browser: bool = False,
-          verbose: bool = False, out=sys.stdout, ready: Callable[[str], None] | None = None) -> int:
-    """Run the preview server until Ctrl-C (or until the loop is stopped). Returns an exit code."""
+          verbose: bool = False, out=sys.stdout) -> int:
+    """Build, serve and keep current until Ctrl-C. Returns the exit code; raises PortInUse or BuildError
+    (site.toml) before serving."""
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: other machines on the network can read this site (and its drafts). "
-              "Use the default --host 127.0.0.1 to keep it to this computer.", file=out)
+              "Use the default --host 127.0.0.1 to keep it to this computer.", file=out, flush=True)
+    root = site.resolve()
+    config = load_config(root)
+    theme = theme_dir(root, config.theme)
     sockets = bind(host, port)
     port = sockets[0].getsockname()[1]
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
+    base_url = f"http://{shown_host}:{port}" + urlsplit(config.base_url).path.rstrip("/")
     output = Path(tempfile.mkdtemp(prefix="nashra-serve-"))
-    started = time.perf_counter()
-    live = LiveBuild(site, output, base_url=None, drafts=drafts, index_later=True)
     try:
-        origin = f"http://{shown_host}:{port}"
-        base_path = urlsplit(load_config(live.root).base_url).path.rstrip("/")
-        live.base_url = origin + base_path
-        try:
-            first = live.rebuild()
-        except BuildError as exc:
-            print(exc.format(Path.cwd()), file=out)
-            print(f"Build failed: {len(exc.errors)} error(s). Fix them and run nashra serve again.", file=out)
-            return 1
-        address = live.base_url + "/"
-        print(f"Built {first.pages} pages in {first.seconds:.2f} s. Serving {live.root} at {address} "
-              f"(Ctrl-C to stop)\n  files: {output} (removed on exit; nothing is written into the site)",
-              file=out, flush=True)
-        return _run(live, sockets, port, address, open_browser, verbose, out, ready, started)
+        live = LiveBuild(root, output, base_url=base_url, drafts=drafts, index_later=True)
+        return Session(live, port, verbose, out).run(sockets, watched_folders(root, theme), open_browser)
     finally:
         shutil.rmtree(output, ignore_errors=True)
 
 
-def _run(live: LiveBuild, sockets: list, port: int, address: str, open_browser: bool, verbose: bool, out,
-         ready, started: float) -> int:
-    loop = ioloop.IOLoop.current()
-    # Hand the interpreter to the server thread sooner while the builder works (default: every 5 ms).
-    sys.setswitchinterval(0.001)
-    preview = Preview(live, port)
-    tabs = Tabs(preview.prefix)
-    preview.tabs = tabs
-    app = web.Application([
-        (LIVERELOAD_PATH, ReloadSocket, {"tabs": tabs, "output": live.output}),
-        (r"/livereload\.js", LiveReloadJSHandler),
-        (r"/.*", SiteHandler, {"preview": preview}),
-    ], log_function=lambda handler: None)
-    server = HTTPServer(app)
-    server.add_sockets(sockets)
+class Session:
+    """One `nashra serve`: the server, the watcher and the builder around one live build."""
 
-    reloaded: set[PurePosixPath] = set()           # pages reloaded ahead of the rest of their rebuild
+    def __init__(self, live: LiveBuild, port: int, verbose: bool, out):
+        self.live, self.verbose, self.out = live, verbose, out
+        self.loop = ioloop.IOLoop.current()
+        self.preview = Preview(live, port)
+        self.tabs = self.preview.tabs = Tabs(self.preview.prefix)
+        self.reloaded: set[PurePosixPath] = set()      # pages reloaded ahead of the rest of their rebuild
 
-    def report(result: Rebuilt | BuildError, stage: str, paths: set[Path]) -> None:
-        loop.add_callback(_reported, result, stage, paths)
+    def run(self, sockets: list, folders: list[Path], open_browser: bool) -> int:
+        started = time.perf_counter()
+        live, out = self.live, self.out
+        builder = Builder(live, self.report, self.tabs)
+        observer = Observer()                          # watching starts before the first build: no save is lost
+        handler = _Watch(builder, live.output)
+        for folder in folders:
+            observer.schedule(handler, str(folder), recursive=True)
+        observer.schedule(handler, str(live.root), recursive=False)      # site.toml, and folders made later
+        observer.start()
+        server = None
+        try:
+            try:
+                first = live.rebuild()
+            except BuildError as exc:
+                print(exc.format(Path.cwd()), file=out)
+                print(f"Build failed: {len(exc.errors)} error(s). Fix them and run nashra serve again.", file=out)
+                return 1
+            address = live.base_url + "/"
+            print(f"Built {first.pages} pages in {first.seconds:.2f} s. Serving {live.root} at {address} "
+                  f"(Ctrl-C to stop)\n  files: {live.output} (removed on exit; nothing is written into the site)",
+                  file=out, flush=True)
+            app = web.Application([
+                (LIVERELOAD_PATH, ReloadSocket, {"tabs": self.tabs, "output": live.output}),
+                (r"/livereload\.js", LiveReloadJSHandler),
+                (r"/.*", SiteHandler, {"preview": self.preview}),
+            ], log_function=lambda handler: None)
+            server = HTTPServer(app)
+            server.add_sockets(sockets)
+            # Hand the interpreter to the server thread sooner while the builder works (default: every 5 ms).
+            sys.setswitchinterval(0.001)
+            builder.start()
+            if self.verbose:
+                print(f"ready in {time.perf_counter() - started:.2f} s", file=out, flush=True)
+            if open_browser:
+                webbrowser.open(address)
+            self.loop.start()
+        except KeyboardInterrupt:
+            print("\nStopped.", file=out, flush=True)
+        finally:
+            observer.stop()
+            builder.stop()
+            if server is not None:
+                server.stop()
+            for sock in sockets:
+                sock.close()
+            observer.join(timeout=2)
+        return 0
 
-    def _reported(result: Rebuilt | BuildError, stage: str, paths: set[Path]) -> None:
+    def report(self, result: Rebuilt | BuildError, stage: str, paths: set[Path]) -> None:
+        """Called from the builder's thread: handled on the server's."""
+        self.loop.add_callback(self.reported, result, stage, paths)
+
+    def reported(self, result: Rebuilt | BuildError, stage: str, paths: set[Path]) -> None:
+        live, preview, tabs, out = self.live, self.preview, self.tabs, self.out
         clock = time.strftime("%H:%M:%S")
         if isinstance(result, BuildError):
             error = result.format(live.root)
@@ -465,44 +497,20 @@ def _run(live: LiveBuild, sockets: list, port: int, address: str, open_browser: 
         cleared = preview.error is not None
         preview.error = None
         if stage == "first":
-            reloaded.update(result.written)
+            self.reloaded.update(result.written)
             tabs.reload(result.written, everything=cleared)
             return
-        tabs.reload(result.changed - reloaded, everything=cleared or result.everything)
-        reloaded.clear()
+        tabs.reload(result.changed - self.reloaded, everything=cleared or result.everything)
+        self.reloaded.clear()
         if stage == "index":
-            if verbose or result.changed - {p for p in result.changed if p.parts[0] == "search"}:
+            if self.verbose or any(p.parts[0] != "search" for p in result.changed):
                 print(f"{clock} search index: {len(result.changed)} files in {result.seconds * 1000:.0f} ms",
                       file=out, flush=True)
             return
-        stages = ("  (" + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in live.stages.items()) + ")") if verbose else ""
-        print(f"{clock} {_names(paths, live.root)}: {result.pages} pages rendered, {len(result.changed)} files changed, "
-              f"in {result.seconds * 1000:.0f} ms{stages}", file=out, flush=True)
-
-    builder = Builder(live, report, tabs)
-    observer = Observer()
-    handler = _Watch(builder, live.output)
-    for folder in watched_folders(live):
-        observer.schedule(handler, str(folder), recursive=True)
-    observer.schedule(handler, str(live.root), recursive=False)      # site.toml, and folders made later
-    builder.start()
-    observer.start()
-    if verbose:
-        print(f"ready in {time.perf_counter() - started:.2f} s", file=out, flush=True)
-    if open_browser:
-        webbrowser.open(address)
-    if ready is not None:
-        ready(address)
-    try:
-        loop.start()
-    except KeyboardInterrupt:
-        print("\nStopped.", file=out, flush=True)
-    finally:
-        observer.stop()
-        builder.stop()
-        server.stop()
-        observer.join(timeout=2)
-    return 0
+        stages = ("  (" + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in live.stages.items()) + ")"
+                  if self.verbose else "")
+        print(f"{clock} {_names(paths, live.root)}: {result.pages} pages rendered, {len(result.changed)} files "
+              f"changed, in {result.seconds * 1000:.0f} ms{stages}", file=out, flush=True)
 
 
 def _names(paths: set[Path], root: Path) -> str:
