@@ -285,3 +285,22 @@ def test_a_broken_save_leaves_the_output_and_a_fix_recovers(sample, tmp_path):
     assert "جملة بعد الإصلاح" in (live.output / "ar/articles/lafi-koni-meet-kalin/index.html").read_text()
     assert_same_as_full_build(sample, live.output, tmp_path / "full")
 
+
+
+def test_a_failed_rebuild_is_redone_in_full_by_the_next(sample, tmp_path):
+    """site.toml broken, then an article saved: the article's rebuild must not pass with the old settings."""
+    live = LiveBuild(sample, tmp_path / "live", base_url=BASE)
+    live.rebuild()
+    config = sample / "site.toml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("page_size = 3", "page_size = 0"), encoding="utf-8")
+    with pytest.raises(BuildError):
+        live.rebuild({config})
+    story = sample / "content" / "articles" / "lafi-koni-meet-kalin.ar.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nجملة.\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        live.rebuild({story})
+    config.write_text(good.replace("page_size = 3", "page_size = 2"), encoding="utf-8")
+    live.rebuild({story})                       # site.toml's fix is seen although only the article was named
+    live.finish()
+    assert_same_as_full_build(sample, live.output, tmp_path / "full")

@@ -72,7 +72,7 @@ def test_serves_the_site_with_the_hosts_headers_and_types(served):
 def test_the_reload_script_is_only_in_what_the_server_sends(served):
     server = served()
     _, _, body = server.get("/ar/articles/kalin-visit/")
-    assert b'<script src="/livereload.js?port=' in body
+    assert b'src="/livereload.js?port=' in body
     on_disk = (server.output / "ar/articles/kalin-visit/index.html").read_bytes()
     assert b"livereload" not in on_disk
     assert not any(b"livereload" in p.read_bytes() for p in server.output.rglob("*") if p.is_file())
@@ -197,3 +197,25 @@ def test_a_base_path_is_served_under_its_prefix(served):
     assert status == 302 and head["location"] == "/project/"
     assert server.get("/ar/articles/kalin-visit/")[0] == 404
 
+
+
+def test_drafts_only_with_drafts(served):
+    draft = {"content/articles/draft-story.ar.md": article("مسودة", body="نص المسودة.", extra="draft: true\n")}
+    assert served(draft).get("/ar/articles/draft-story/")[0] == 404
+    assert served(draft, "--drafts").get("/ar/articles/draft-story/")[0] == 200
+
+
+def test_a_template_error_is_shown_with_its_file_and_line(served):
+    server = served()
+    template = server.site / "templates" / "article.html"
+    template.parent.mkdir()
+    start = len(server.lines)
+    template.write_text('{% extends "base.html" %}\n{% block main %}\n{{ article.title }\n{% endblock %}\n',
+                        encoding="utf-8")
+    server.wait_for(r"did not build", after=start)
+    _, _, body = server.get("/ar/articles/kalin-visit/")
+    assert re.search(r"templates/article\.html:3: TemplateSyntaxError", body.decode())
+    start = len(server.lines)
+    template.unlink()
+    server.wait_for(r"pages rendered", after=start)
+    assert b"nashra-build-error" not in server.get("/ar/articles/kalin-visit/")[2]

@@ -114,6 +114,7 @@ class LiveBuild:
         self._search: SearchFiles | None = None
         self.index_stale = True
         self.stages: dict[str, float] = {}         # seconds per stage of the last rebuild
+        self._retry: set[Path] | None = set()      # changes a failed rebuild left to do (None: everything)
 
     # --- the two steps ------------------------------------------------------------------------
 
@@ -127,6 +128,9 @@ class LiveBuild:
         started = time.perf_counter()
         self.stages = {}
         watch = _Stopwatch(self.stages)
+        # What a failed rebuild was asked to do is still to do (site.toml broken, then an article saved ...).
+        changed = None if changed is None or self._retry is None else changed | self._retry
+        self._retry = None if changed is None else set(changed)
         everything, templates_changed, statics = self._classify(changed)
         if everything or self._last is None:
             self._setup()
@@ -166,6 +170,7 @@ class LiveBuild:
                               first=first, first_done=first_done)
         watch.lap("render+write")
         self._last = (site, links, bodies, bios, page_bodies)
+        self._retry = set()
         result.everything = changed_keys is None
         if result.everything:
             # What a full build keeps is long-lived: keep the collector from walking it on every rebuild

@@ -189,7 +189,7 @@ class Preview:
 
     def decorate(self, page: bytes, lang: str) -> bytes:
         """An HTML page as sent: livereload's client, and the error panel while the sources do not build."""
-        extra = f'<script src="/livereload.js?port={self.port}" data-nashra-serve></script>\n'
+        extra = f'<script async src="/livereload.js?port={self.port}" data-nashra-serve></script>\n'
         if self.error is not None:
             extra = self.error_panel(lang) + extra
         text = page.decode("utf-8")
@@ -368,15 +368,30 @@ def _as_content_error(exc: Exception, root: Path) -> ContentError:
 
 
 class _Watch(FileSystemEventHandler):
-    def __init__(self, builder: Builder, output: Path):
-        self.builder, self.output = builder, output
+    """Hands every change under the watched folders to the builder; starts watching a source folder
+    (templates/, static/ ...) that is made while serving."""
+
+    def __init__(self, builder: Builder, output: Path, observer: Observer, root: Path):
+        self.builder, self.output, self.observer, self.root = builder, output, observer, root
+        self.watched: set[Path] = set()
+
+    def watch(self, folder: Path) -> None:
+        if folder not in self.watched:
+            self.watched.add(folder)
+            self.observer.schedule(self, str(folder), recursive=True)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
             return                 # a folder's "modified" only says a file in it changed, which has its own event
         for path in (event.src_path, getattr(event, "dest_path", "")):
-            if path and not Path(path).is_relative_to(self.output) and not _is_temporary(Path(path)):
-                self.builder.changed(Path(os.fsdecode(path)))
+            if not path:
+                continue
+            path = Path(os.fsdecode(path))
+            if path.is_relative_to(self.output) or _is_temporary(path):
+                continue
+            if event.is_directory and path.parent == self.root and path.name in SOURCE_FOLDERS and path.is_dir():
+                self.watch(path)
+            self.builder.changed(path)
 
 
 def watched_folders(root: Path, theme: Path) -> list[Path]:
@@ -435,9 +450,9 @@ class Session:
         live, out = self.live, self.out
         builder = Builder(live, self.report, self.tabs)
         observer = Observer()                          # watching starts before the first build: no save is lost
-        handler = _Watch(builder, live.output)
+        handler = _Watch(builder, live.output, observer, live.root)
         for folder in folders:
-            observer.schedule(handler, str(folder), recursive=True)
+            handler.watch(folder)
         observer.schedule(handler, str(live.root), recursive=False)      # site.toml, and folders made later
         observer.start()
         server = None
