@@ -41,6 +41,9 @@ from .urls import Urls
 # The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
 # a story as that list shows it has changed, not whenever the story's file was saved.
 VALUE_KINDS = {"item": "item", "actor": "actor_ref", "country": "country_ref"}
+# The keys (see Planner._read) whose change changes the search index: articles, their entities and names.
+INDEX_INPUTS = {"article", "versions", "actor", "country", "by_actor", "by_country", "order", "actor_set",
+                "country_set"}
 
 
 @dataclass
@@ -154,9 +157,7 @@ class LiveBuild:
         if first_build and not self.index_later:
             self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words)
             self.index_stale = False
-        else:
-            self._search = self._search or SearchFiles({}, "", "")
-            self.index_stale = True
+        self._search = self._search or SearchFiles({}, "", "")
         planner = self._planner(site, links, bodies, bios, page_bodies, seeded=not (everything or first_build))
         if everything or first_build:
             changed_keys = None
@@ -164,6 +165,8 @@ class LiveBuild:
             changed_keys = self._changed_keys(planner, site, links, bodies, page_bodies)
             if templates_changed:
                 changed_keys |= {("template", name) for name in self._templates_using(templates_changed)}
+        self.index_stale = self.index_stale or (not first_build or self.index_later) and (
+            changed_keys is None or any(key[0] in INDEX_INPUTS for key in changed_keys))
         watch.lap("compare")
         result = self._render(planner, changed_keys, statics or everything or first_build,
                               index=first_build and not self.index_stale,
