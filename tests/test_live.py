@@ -304,3 +304,16 @@ def test_a_failed_rebuild_is_redone_in_full_by_the_next(sample, tmp_path):
     live.rebuild({story})                       # site.toml's fix is seen although only the article was named
     live.finish()
     assert_same_as_full_build(sample, live.output, tmp_path / "full")
+
+
+def test_an_interrupted_index_is_finished_later(sample, tmp_path):
+    live = LiveBuild(sample, tmp_path / "live", base_url=BASE, index_later=True)
+    live.rebuild()
+    assert live.index_stale and not (live.output / "search").exists()
+    asked = []
+    result = live.finish(cancelled=lambda: asked.append(1) or len(asked) > 1)     # a save arrives at once
+    assert asked and not result.changed and live.index_stale
+    assert not (live.output / "search").exists()
+    live.finish(cancelled=lambda: False)
+    assert not live.index_stale
+    assert_same_as_full_build(sample, live.output, tmp_path / "full")

@@ -35,7 +35,7 @@ from .model import Site, make_site
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .render import environment, layered, render_page, theme_dir
-from .search import SearchFiles, build_index
+from .search import Cancelled, SearchFiles, build_index
 from .urls import Urls
 
 # The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
@@ -182,15 +182,19 @@ class LiveBuild:
         result.seconds = time.perf_counter() - started
         return result
 
-    def finish(self) -> Rebuilt:
-        """Rebuild the search index after `rebuild()`, and the search pages when its address changed."""
+    def finish(self, cancelled: Callable[[], bool] | None = None) -> Rebuilt:
+        """Rebuild the search index after `rebuild()`, and the search pages when its address changed.
+        `cancelled` (asked now and then) stops it early, leaving the index stale for the next call."""
         started = time.perf_counter()
         result = Rebuilt()
         if self._last is None or not self.index_stale:
             return result
         site, links, bodies, bios, page_bodies = self._last
         old = self._search
-        self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words)
+        try:
+            self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words, cancelled)
+        except Cancelled:
+            return result
         self.index_stale = False
         keys = set() if (old.manifest_url, old.runtime_url) == (self._search.manifest_url, self._search.runtime_url) \
             else {("search",)}

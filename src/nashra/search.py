@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePosixPath
-from typing import Mapping
+from typing import Callable, Mapping
 
 from . import arabic, i18n
 from .link import Links
@@ -166,21 +166,38 @@ def _entity_names(entity: Actor | Country) -> list[str]:
     return [n for n in entity.name.values() if n] + [a for names in entity.aliases.values() for a in names]
 
 
+class Cancelled(Exception):
+    """build_index stopped because `cancelled()` said so (the words read so far stay in its cache)."""
+
+
 def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
-                workers: int | None = None, cache: dict | None = None) -> SearchFiles:
+                workers: int | None = None, cache: dict | None = None,
+                cancelled: Callable[[], bool] | None = None) -> SearchFiles:
     """The whole index of the site's articles, actors and countries (words found on `workers` cores).
 
     `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
-    articles that changed are read again."""
+    articles that changed are read again. `cancelled`, asked now and then, stops the work (raises Cancelled)."""
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+
     languages = site.config.languages
     articles, ranges, years = _documents(links, languages)
     cache = {} if cache is None else cache
-    known = cache.get("articles", {})             # (title, body html) -> (text, words)
+    known = cache.setdefault("articles", {})      # (title, body html) -> (text, words)
     keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
     todo = [key for key in dict.fromkeys(keys) if key not in known]
-    found = in_order(map_chunks(lambda chunk: [_text_and_words(title, body) for title, body in chunk], todo, workers))
-    known = cache["articles"] = {key: known.get(key) for key in keys if key in known} | dict(zip(todo, found))
+    if cancelled is None:
+        found = in_order(map_chunks(lambda chunk: [_text_and_words(*key) for key in chunk], todo, workers))
+        known.update(zip(todo, found))
+    else:
+        for n, key in enumerate(todo):
+            if n % 64 == 0:
+                check()
+            known[key] = _text_and_words(*key)
+    known = cache["articles"] = {key: known[key] for key in keys}
     texts, words = [known[key][0] for key in keys], [known[key][1] for key in keys]
+    check()
     entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
                [("country", code, country) for code, country in site.countries.items()]
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
@@ -188,7 +205,8 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
     short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
                    for _, _, entity in entities]
-    postings = _postings(words, names, list(zip(short_names, entity_docs)))
+    postings = _postings(words, names, list(zip(short_names, entity_docs)), check)
+    check()
 
     files: dict[PurePosixPath, bytes] = {}
     root = PurePosixPath("search")
@@ -259,7 +277,8 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
     return _Words(exact, loose)
 
 
-def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words, list[int]]]) -> _Postings:
+def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words, list[int]]],
+              check: Callable[[], None] = lambda: None) -> _Postings:
     """Each word under its own form, under each clitic-free form that is a word of the site too
     (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
     proper = set().union(*(n.exact for n in names))
@@ -280,6 +299,8 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
     postings = _Postings()
     add = postings.add
     for doc, words in enumerate(docs):
+        if doc % 256 == 0:
+            check()
         for word, in_title in words.exact.items():
             word_forms = forms(word)
             add(word, EXACT, doc)

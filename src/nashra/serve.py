@@ -309,6 +309,10 @@ class Builder(threading.Thread):
             self.stopped = True
             self.wake.notify()
 
+    def interrupted(self) -> bool:
+        """A save is waiting (or the server stops): long work gives way to it."""
+        return bool(self.pending) or self.stopped
+
     def take(self, timeout: float | None) -> set[Path] | None:
         """The paths of the next settled save (waiting at most `timeout`), or None."""
         with self.wake:
@@ -333,8 +337,8 @@ class Builder(threading.Thread):
             paths = self.take(INDEX_AFTER if index_due else None)
             if paths is None:
                 if index_due and not self.stopped:        # quiet: bring the search index up to date
-                    index_due = False
-                    self.attempt(self.live.finish, "index", set())
+                    self.attempt(lambda: self.live.finish(cancelled=self.interrupted), "index", set())
+                    index_due = self.live.index_stale     # still stale when a save interrupted it
                 continue
             open_pages = self.tabs.pages()
 
