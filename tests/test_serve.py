@@ -219,3 +219,16 @@ def test_a_template_error_is_shown_with_its_file_and_line(served):
     template.unlink()
     server.wait_for(r"pages rendered", after=start)
     assert b"nashra-build-error" not in server.get("/ar/articles/kalin-visit/")[2]
+
+
+def test_a_broken_translation_file_is_an_error_with_its_line(served):
+    server = served()
+    strings = server.site / "i18n" / "ar.toml"
+    strings.parent.mkdir()
+    start = len(server.lines)
+    strings.write_text('nav_home = "الرئيسية"\nnav_actors = "بلا نهاية\n', encoding="utf-8")
+    server.wait_for(r"i18n/ar\.toml:2: not valid TOML", after=start)
+    start = len(server.lines)
+    strings.write_text('nav_home = "الصفحة الأولى"\n', encoding="utf-8")
+    server.wait_for(r"pages rendered", after=start)
+    assert "الصفحة الأولى" in server.get("/ar/")[2].decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+
+from .errors import BuildError, ContentError
 
 # Right-to-left languages; a site never has to say which direction a language runs.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
@@ -89,6 +92,11 @@ def load_strings(i18n_dirs: list[Path], languages: tuple[str, ...]) -> dict[str,
         for lang in languages:
             path = folder / f"{lang}.toml"
             if path.is_file():
-                tables[lang].update(tomllib.loads(path.read_text(encoding="utf-8")))
+                try:
+                    tables[lang].update(tomllib.loads(path.read_text(encoding="utf-8")))
+                except tomllib.TOMLDecodeError as exc:
+                    line = re.search(r"line (\d+)", str(exc))
+                    raise BuildError([ContentError(path, int(line.group(1)) if line else None,
+                                                   f"not valid TOML: {exc}", 'write one key = "text" per line')]) from None
     default = tables[languages[0]]
     return {lang: Strings(lang, tables[lang], default) for lang in languages}

@@ -193,13 +193,16 @@ class LiveBuild:
         old = self._search
         try:
             self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words, cancelled)
+            keys = set() if (old.manifest_url, old.runtime_url) == (self._search.manifest_url,
+                                                                    self._search.runtime_url) else {("search",)}
+            planner = self._planner(site, links, bodies, bios, page_bodies)
+            result = self._render(planner, keys, statics=False, index=True, cancelled=cancelled)
         except Cancelled:
+            # The search pages still name the old index, whose files are all still there (files no longer
+            # wanted are removed only at the end of a step); new ones written so far are kept or tidied later.
+            self._search = old
             return result
         self.index_stale = False
-        keys = set() if (old.manifest_url, old.runtime_url) == (self._search.manifest_url, self._search.runtime_url) \
-            else {("search",)}
-        planner = self._planner(site, links, bodies, bios, page_bodies)
-        result = self._render(planner, keys, statics=False, index=True)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -352,8 +355,8 @@ class LiveBuild:
     # --- render and write ---------------------------------------------------------------------------
 
     def _render(self, planner: Planner, changed_keys: set[tuple] | None, statics: bool, index: bool = False,
-                first: Set[PurePosixPath] = frozenset(), first_done: Callable[[Rebuilt], None] | None = None
-                ) -> Rebuilt:
+                first: Set[PurePosixPath] = frozenset(), first_done: Callable[[Rebuilt], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> Rebuilt:
         """Plan the groups that read a changed key (all when `changed_keys` is None); render the pages whose
         template or context changed, those in `first` first (reported to `first_done`); write; tidy up."""
         groups = planner.groups()
@@ -386,7 +389,9 @@ class LiveBuild:
             files.update(self._static_files())
         if index:
             files.update(self._search.files)
-        for path, data in files.items():
+        for n, (path, data) in enumerate(files.items()):
+            if cancelled is not None and n % 64 == 0 and cancelled():
+                raise Cancelled()
             if self._write(path, data.read_bytes() if isinstance(data, Path) else data):
                 result.written.add(path)
         self._write_pages(jobs, result)
@@ -405,9 +410,9 @@ class LiveBuild:
         if index:
             self._search_paths = set(self._search.files)
         wanted |= set(self._static) | self._search_paths
-        for path in [p for p in self._hashes if p not in wanted]:
-            self._remove(path)
-            result.removed.add(path)
+        gone = [p for p in self._hashes if p not in wanted]
+        self._remove(gone)
+        result.removed.update(gone)
         if len(self._pages) > len(wanted):
             urls = {job.url for group in self._groups.values() for job in group.claims}
             for url in [u for u in self._pages if u not in urls]:
@@ -458,14 +463,17 @@ class LiveBuild:
         self._hashes[relative] = digest
         return True
 
-    def _remove(self, relative: PurePosixPath) -> None:
-        self._hashes.pop(relative, None)
-        target = self.output / relative
-        target.unlink(missing_ok=True)
-        folder = target.parent
-        while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+    def _remove(self, paths: list[PurePosixPath]) -> None:
+        """Delete files, then the folders they leave empty (deepest first)."""
+        folders = set()
+        for relative in paths:
+            self._hashes.pop(relative, None)
+            (self.output / relative).unlink(missing_ok=True)
+            folders.update((self.output / relative).parents)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            if folder.is_relative_to(self.output) and folder != self.output and folder.is_dir() \
+                    and not any(folder.iterdir()):
+                folder.rmdir()
 
     def _workers(self) -> int | None:
         """Several processes for the first build only: forking a server that runs threads is not safe."""

@@ -118,10 +118,10 @@ class _Postings:
     def link(self, term: str, docs: list[int]) -> None:
         self.linked[term].update(docs)
 
-    def encoded(self) -> dict[str, list]:
+    def encoded(self, check: Callable[[], None] = lambda: None) -> dict[str, list]:
         out = {}
         exact, title, other, entities = self.slots
-        for term in set().union(*self.slots, self.linked):
+        for term in _checked(set().union(*self.slots, self.linked), check, 2048):
             found = exact.get(term, [])
             others = other.get(term, [])
             if found and others:
@@ -139,7 +139,15 @@ def _term_key(term: str) -> str:
     return arabic.shard_key(term.removeprefix(STEM_MARK))
 
 
-def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
+def _checked(items, check: Callable[[], None], every: int):
+    """The items, calling check() before every `every`th: long loops that a live rebuild may interrupt."""
+    for n, item in enumerate(items):
+        if n % every == 0:
+            check()
+        yield item
+
+
+def _shards(rows: dict[str, list], check: Callable[[], None] = lambda: None) -> list[tuple[str, dict[str, list]]]:
     """Terms in shard-key order, cut into (bound, terms) of about SHARD_BYTES; a key never spans two.
 
     A shard holds the keys from its bound up to the next shard's bound. Bounds are as short as they can
@@ -147,8 +155,9 @@ def _shards(rows: dict[str, list]) -> list[tuple[str, dict[str, list]]]:
     shards: list[tuple[str, dict[str, list]]] = []
     current: dict[str, list] = {}
     size, first, previous = 0, "", ""
-    for term in sorted(rows, key=lambda t: (_term_key(t), t)):
-        key = _term_key(term)
+    keys = {term: _term_key(term) for term in _checked(rows, check, 2048)}
+    for term in sorted(rows, key=lambda t: (keys[t], t)):
+        key = keys[term]
         if current and size > SHARD_BYTES and key != previous:
             shards.append((first, current))
             current, size = {}, 0
@@ -191,9 +200,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         found = in_order(map_chunks(lambda chunk: [_text_and_words(*key) for key in chunk], todo, workers))
         known.update(zip(todo, found))
     else:
-        for n, key in enumerate(todo):
-            if n % 64 == 0:
-                check()
+        for key in _checked(todo, check, 8):
             known[key] = _text_and_words(*key)
     known = cache["articles"] = {key: known[key] for key in keys}
     texts, words = [known[key][0] for key in keys], [known[key][1] for key in keys]
@@ -210,11 +217,11 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
 
     files: dict[PurePosixPath, bytes] = {}
     root = PurePosixPath("search")
-    shards = _shards(postings.encoded())
-    shard_files = [_json(terms) for _, terms in shards]
+    shards = _shards(postings.encoded(check), check)
+    shard_files = [_json(terms) for _, terms in _checked(shards, check, 4)]
     entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
     describe = _Describe(site, urls, entity_id)
-    doc_files = [_json(describe.article(article, text)) for article, text in zip(articles, texts)]
+    doc_files = [_json(describe.article(article, text)) for article, text in _checked(zip(articles, texts), check, 32)]
     entity_files = [_json(describe.entity(kind, slug, entity, docs))
                     for (kind, slug, entity), docs in zip(entities, entity_docs)]
     # Files named by number in folders named by the hash of all their contents (compact JSON has no newline).
@@ -298,9 +305,7 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
 
     postings = _Postings()
     add = postings.add
-    for doc, words in enumerate(docs):
-        if doc % 256 == 0:
-            check()
+    for doc, words in enumerate(_checked(docs, check, 32)):
         for word, in_title in words.exact.items():
             word_forms = forms(word)
             add(word, EXACT, doc)
