@@ -317,3 +317,26 @@ def test_an_interrupted_index_is_finished_later(sample, tmp_path):
     live.finish(cancelled=lambda: False)
     assert not live.index_stale
     assert_same_as_full_build(sample, live.output, tmp_path / "full")
+
+
+def test_open_pages_are_written_first(sample, tmp_path):
+    live = LiveBuild(sample, tmp_path / "live", base_url=BASE)
+    live.rebuild()
+    story = sample / "content" / "articles" / "lafi-koni-meet-kalin.ar.md"
+    meta, body = front(story)
+    story.write_text("---\n" + re.sub(r"^title: .*$", 'title: "عنوان آخر"', meta, flags=re.M) + "---\n" + body,
+                     encoding="utf-8")
+    page = PurePath("ar/articles/lafi-koni-meet-kalin/index.html")
+    early = []
+
+    def first_done(result):
+        early.append((result.written, (live.output / page).read_text(encoding="utf-8"),
+                      (live.output / "ar/actors/ibrahim-kalin/index.html").read_text(encoding="utf-8")))
+
+    result = live.rebuild({story}, first={page, PurePath("en/index.html")}, first_done=first_done)
+    [(written, article_then, list_then)] = early
+    assert written == {page} and "عنوان آخر" in article_then
+    assert "عنوان آخر" not in list_then                          # the lists came after
+    assert PurePath("ar/actors/ibrahim-kalin/index.html") in result.written and page in result.written
+    live.finish()
+    assert_same_as_full_build(sample, live.output, tmp_path / "full")

@@ -360,12 +360,31 @@ class LiveBuild:
         """Plan the groups that read a changed key (all when `changed_keys` is None); render the pages whose
         template or context changed, those in `first` first (reported to `first_done`); write; tidy up."""
         groups = planner.groups()
+        dirty = [(key, make) for key, make in groups if changed_keys is None or key not in self._groups
+                 or not self._groups[key].reads.isdisjoint(changed_keys)
+                 or any(("template", t) in changed_keys for t in self._groups[key].templates)]
         made: dict[tuple, tuple[list[PageJob], frozenset]] = {}
-        for key, make in groups:
-            old = self._groups.get(key)
-            if (changed_keys is None or old is None or not old.reads.isdisjoint(changed_keys)
-                    or any(("template", t) in changed_keys for t in old.templates)):
-                made[key] = planner.traced(make)
+
+        def fresh(keys) -> list[PageJob]:
+            """The pages of these groups whose template or context changed."""
+            return [job for key in keys for job in made[key][0]
+                    if changed_keys is None or ("template", job.template) in changed_keys
+                    or self._pages.get(job.url) != (job.template, job.context, job.body)]
+
+        result = Rebuilt()
+        done: set[str] = set()
+        if first and first_done is not None and changed_keys is not None:
+            # The open pages first: plan, render and write their groups before planning the others.
+            urgent = [(key, make) for key, make in dirty if key in self._groups
+                      and not first.isdisjoint(self._groups[key].paths)]
+            made.update((key, planner.traced(make)) for key, make in urgent)
+            jobs = [job for job in fresh(key for key, _ in urgent) if self.urls.output_path(job.url) in first]
+            if jobs and all([j.url for j in made[key][0]] == [j.url for j in self._groups[key].claims]
+                            for key, _ in urgent):
+                self._write_pages(jobs, result)
+                first_done(Rebuilt(written=set(result.written), pages=len(jobs)))
+                done = {job.url for job in jobs}
+        made.update((key, planner.traced(make)) for key, make in dirty if key not in made)
         keep = {key for key, _ in groups}
         # Pages can only come, go or clash when a group does, or a group's addresses change.
         same_pages = changed_keys is not None and keep == self._groups.keys() and all(
@@ -373,16 +392,8 @@ class LiveBuild:
         if not same_pages:
             raise_if_any(check_unique([job for key, _ in groups
                                        for job in (made[key][0] if key in made else self._groups[key].claims)]))
-        jobs = [job for group_jobs, _ in made.values() for job in group_jobs
-                if changed_keys is None or ("template", job.template) in changed_keys
-                or self._pages.get(job.url) != (job.template, job.context, job.body)]
-        result = Rebuilt(pages=len(jobs))
-        if first and first_done is not None:
-            urgent = [job for job in jobs if self.urls.output_path(job.url) in first]
-            if urgent:
-                self._write_pages(urgent, result)
-                first_done(Rebuilt(written=set(result.written), pages=len(urgent)))
-                jobs = [job for job in jobs if self.urls.output_path(job.url) not in first]
+        jobs = [job for job in fresh(made) if job.url not in done]
+        result.pages = len(jobs) + len(done)
 
         files: dict[PurePosixPath, bytes | Path] = {}
         if statics:
