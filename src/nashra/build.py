@@ -51,7 +51,14 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     only Markdown that changed, or whose mention names changed, is rendered again."""
     markup = Markup()
     cache = {} if cache is None else cache
-    done: dict = cache.setdefault("done", {})       # text or (slug, lang) -> (what it was made from, result)
+    articles: dict = cache.setdefault("articles", {})     # (slug, lang) -> (made from, result, story)
+    texts: dict = cache.setdefault("texts", {})           # bio or page Markdown -> result
+    # When no actor or country changed (the same objects as last time), an unchanged story's HTML is too.
+    entities = (list(site.actors.values()), list(site.countries.values()), links.mention_names, urls)
+    last = cache.get("entities")
+    same_entities = last is not None and last[2] is entities[2] and last[3] == entities[3] and all(
+        len(old) == len(new) and all(a is b for a, b in zip(old, new)) for old, new in zip(last[:2], entities[:2]))
+    cache["entities"] = entities
 
     def stamp(slug: str, lang: str) -> tuple:
         """What an article's HTML is made from: its Markdown, and the names, keys and addresses of its links."""
@@ -59,6 +66,10 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         shown = (tuple(site.actors[a].name.get(lang, "") for a in story.actors),
                  tuple(site.countries[c].name.get(lang, "") for c in story.countries))
         return story.versions[lang].body, story.actors, story.countries, shown, links.mention_names, urls
+
+    def still_good(key: tuple[str, str]) -> bool:
+        hit = articles.get(key)
+        return hit is not None and ((same_entities and hit[2] is links.stories[key[0]]) or hit[0] == stamp(*key))
 
     def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Rendered]:
         rendered = {}
@@ -68,24 +79,25 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
             rendered[(slug, lang)] = markup.render(story.versions[lang].body, table)
         return rendered
 
-    def cached(key, made_from, make):
-        hit = done.get(key)
-        if hit is None or hit[0] != made_from:
-            hit = done[key] = (made_from, make())
-        return hit[1]
-
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
-    bodies = {key: done[key][1] for key in keys if key in done and done[key][0] == stamp(*key)}
-    todo = [key for key in keys if key not in bodies]
+    todo = [key for key in keys if not still_good(key)]
     for chunk in map_chunks(render_articles, todo, workers):
         for key, body in chunk.items():
-            done[key] = (stamp(*key), body)
-            bodies[key] = body
-    bodies = {key: bodies[key] for key in keys}
-    bios = {(actor.slug, lang): cached(("bio", text), text, lambda text=text: markup.render(text).html)
-            for actor in site.actors.values() for lang, text in actor.bio.items()}
-    pages = {(page.slug, page.lang): cached(("page", page.body), page.body, lambda p=page: markup.render(p.body))
-             for page in site.pages}
+            articles[key] = (stamp(*key), body, links.stories[key[0]])
+    bodies = {}
+    for key in keys:
+        hit = articles[key]
+        if hit[2] is not links.stories[key[0]]:        # the same HTML from an equal story: remember this one
+            articles[key] = hit = (hit[0], hit[1], links.stories[key[0]])
+        bodies[key] = hit[1]
+
+    def text(markdown: str):
+        if markdown not in texts:
+            texts[markdown] = markup.render(markdown)
+        return texts[markdown]
+
+    bios = {(actor.slug, lang): text(bio).html for actor in site.actors.values() for lang, bio in actor.bio.items()}
+    pages = {(page.slug, page.lang): text(page.body) for page in site.pages}
     return bodies, bios, pages
 
 

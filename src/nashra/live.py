@@ -41,6 +41,8 @@ from .urls import Urls
 # The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
 # a story as that list shows it has changed, not whenever the story's file was saved.
 VALUE_KINDS = {"item": "item", "actor": "actor_ref", "country": "country_ref"}
+# The keys whose change can add or remove a group of pages, or change its addresses (list pages).
+STRUCTURE = {"versions", "actor_set", "country_set", "pages", "order", "by_actor", "by_country", "template"}
 # The keys (see Planner._read) whose change changes the search index: articles, their entities and names.
 INDEX_INPUTS = {"article", "versions", "actor", "country", "by_actor", "by_country", "order", "actor_set",
                 "country_set"}
@@ -107,8 +109,9 @@ class LiveBuild:
         self._made: dict = {}                      # make_site's cache
         self._markup: dict = {}                    # render_bodies' cache
         self._words: dict = {}                     # build_index's cache
-        self._values: dict[tuple, object] = {}     # ("item", slug, lang) ... -> value at the last build
+        self._memo: dict[str, dict] = {}           # the planner's lookups at the last build (see _planner)
         self._groups: dict[tuple, _Group] = {}
+        self._readers: dict[tuple, set[tuple]] = {}     # key -> the groups that read it
         self._hashes: dict[PurePosixPath, bytes] = {}    # every file in the output -> digest of its bytes
         self._pages: dict[str, tuple] = {}         # url -> (template, context, body) it was last rendered from
         self._static: dict[PurePosixPath, tuple[Path, tuple]] = {}
@@ -274,9 +277,7 @@ class LiveBuild:
         those whose inputs changed, so lists do not format every date and summary again."""
         planner = Planner(Inputs(site, links, self.urls, self.strings, bodies, bios, page_bodies, self._search))
         if seeded:
-            memo_kind = {value_kind: kind for kind, value_kind in VALUE_KINDS.items()}
-            for (kind, *key), value in self._values.items():
-                planner.memo.setdefault(memo_kind[kind], {})[tuple(key)] = value
+            planner.memo = self._memo
         return planner
 
     def _changed_keys(self, planner: Planner, site: Site, links: Links, bodies, page_bodies) -> set[tuple]:
@@ -305,9 +306,9 @@ class LiveBuild:
                     continue
                 keys.add((kind, key))
                 for lang in self.config.languages:
-                    planner.memo.get(kind, {}).pop((key, lang), None)
+                    old = planner.memo.get(kind, {}).pop((key, lang), None)
                     value = ref(key, lang) if key in new_map else None
-                    if value != self._values.get((VALUE_KINDS[kind], key, lang)):
+                    if value != old:
                         keys.add((VALUE_KINDS[kind], key, lang))
                         touched.update(s for m in stories_of for s in m.get(key, ()))
         for name in ("by_actor", "by_country", "co_actors", "related", "actors_of_country"):
@@ -329,9 +330,9 @@ class LiveBuild:
         for slug in touched:
             story = links.stories.get(slug)
             for lang in self.config.languages:
-                planner.memo.get("item", {}).pop((slug, lang), None)
+                old = planner.memo.get("item", {}).pop((slug, lang), None)
                 value = planner.item(story, lang) if story is not None else None
-                if value != self._values.get(("item", slug, lang)):
+                if value != old:
                     keys.add(("item", slug, lang))
         return keys
 
@@ -359,10 +360,16 @@ class LiveBuild:
                 cancelled: Callable[[], bool] | None = None) -> Rebuilt:
         """Plan the groups that read a changed key (all when `changed_keys` is None); render the pages whose
         template or context changed, those in `first` first (reported to `first_done`); write; tidy up."""
-        groups = planner.groups()
-        dirty = [(key, make) for key, make in groups if changed_keys is None or key not in self._groups
-                 or not self._groups[key].reads.isdisjoint(changed_keys)
-                 or any(("template", t) in changed_keys for t in self._groups[key].templates)]
+        # Which groups to plan again. Groups come and go, and change their addresses, only through the
+        # structural keys; otherwise the readers of the changed keys are all there is to look at.
+        structural = changed_keys is None or any(key[0] in STRUCTURE for key in changed_keys)
+        if structural:
+            keys = planner.group_keys()
+            dirty = [key for key in keys if changed_keys is None or key not in self._groups
+                     or not self._groups[key].reads.isdisjoint(changed_keys)
+                     or any(("template", t) in changed_keys for t in self._groups[key].templates)]
+        else:
+            dirty = sorted({group for key in changed_keys for group in self._readers.get(key, ())})
         made: dict[tuple, tuple[list[PageJob], frozenset]] = {}
 
         def fresh(keys) -> list[PageJob]:
@@ -371,26 +378,26 @@ class LiveBuild:
                     if changed_keys is None or ("template", job.template) in changed_keys
                     or self._pages.get(job.url) != (job.template, job.context, job.body)]
 
+        def same_urls(key: tuple) -> bool:
+            return key in self._groups and [j.url for j in made[key][0]] == [j.url for j in self._groups[key].claims]
+
         result = Rebuilt()
         done: set[str] = set()
         if first and first_done is not None and changed_keys is not None:
             # The open pages first: plan, render and write their groups before planning the others.
-            urgent = [(key, make) for key, make in dirty if key in self._groups
-                      and not first.isdisjoint(self._groups[key].paths)]
-            made.update((key, planner.traced(make)) for key, make in urgent)
-            jobs = [job for job in fresh(key for key, _ in urgent) if self.urls.output_path(job.url) in first]
-            if jobs and all([j.url for j in made[key][0]] == [j.url for j in self._groups[key].claims]
-                            for key, _ in urgent):
+            urgent = [key for key in dirty if key in self._groups and not first.isdisjoint(self._groups[key].paths)]
+            made.update((key, planner.traced(key)) for key in urgent)
+            jobs = [job for job in fresh(urgent) if self.urls.output_path(job.url) in first]
+            if jobs and all(same_urls(key) for key in urgent):
                 self._write_pages(jobs, result)
                 first_done(Rebuilt(written=set(result.written), pages=len(jobs)))
                 done = {job.url for job in jobs}
-        made.update((key, planner.traced(make)) for key, make in dirty if key not in made)
-        keep = {key for key, _ in groups}
+        made.update((key, planner.traced(key)) for key in dirty if key not in made)
         # Pages can only come, go or clash when a group does, or a group's addresses change.
-        same_pages = changed_keys is not None and keep == self._groups.keys() and all(
-            [job.url for job in jobs] == [job.url for job in self._groups[key].claims] for key, (jobs, _) in made.items())
+        same_pages = not structural and all(same_urls(key) for key in made)
         if not same_pages:
-            raise_if_any(check_unique([job for key, _ in groups
+            keys = keys if structural else planner.group_keys()
+            raise_if_any(check_unique([job for key in keys
                                        for job in (made[key][0] if key in made else self._groups[key].claims)]))
         jobs = [job for job in fresh(made) if job.url not in done]
         result.pages = len(jobs) + len(done)
@@ -408,15 +415,21 @@ class LiveBuild:
         self._write_pages(jobs, result)
 
         for key, (group_jobs, reads) in made.items():
+            old = self._groups.get(key)
+            for read in (old.reads - reads) if old else ():
+                self._readers[read].discard(key)
+            for read in (reads - old.reads) if old else reads:
+                self._readers.setdefault(read, set()).add(key)
             self._groups[key] = _Group(reads, tuple(PageJob(j.url, j.kind, j.lang, "", {}, j.sources) for j in group_jobs),
                                        tuple(self.urls.output_path(j.url) for j in group_jobs),
                                        frozenset(j.template for j in group_jobs if j.template))
-        for kind, values in planner.memo.items():
-            self._values.update(((VALUE_KINDS.get(kind, kind), *key), value) for key, value in values.items())
+        self._memo = planner.memo
         if same_pages and not statics and not index:
             return result
+        keep = set(self._groups) if same_pages else set(keys)
         for key in [k for k in self._groups if k not in keep]:
-            del self._groups[key]
+            for read in self._groups.pop(key).reads:
+                self._readers[read].discard(key)
         wanted = {path for group in self._groups.values() for path in group.paths}
         if index:
             self._search_paths = set(self._search.files)

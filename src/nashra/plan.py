@@ -6,11 +6,10 @@ between languages are all settled here, and templates only loop and print.
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 from . import embed, i18n
 from .arabic import fold
@@ -388,42 +387,50 @@ class Planner:
         context["page"] = {"title": page.title, "body": self.inputs.page_bodies[(page.slug, page.lang)].html}
         return PageJob(url, "page", page.lang, "page.html", context, (page.path,))
 
-    def groups(self) -> list[tuple[tuple, Callable[[], list[PageJob]]]]:
-        """Every page of the site in groups that are made together, in writing order: (key, make)."""
-        groups: list[tuple[tuple, Callable[[], list[PageJob]]]] = [
-            (("root",), lambda: [self.root()]), (("headers",), lambda: [self.headers()])]
+    def group_keys(self) -> list[tuple]:
+        """Every group of pages that are made together, in writing order: ("article", slug, lang) ..."""
+        keys: list[tuple] = [("root",), ("headers",)]
         for lang in self.languages:
-            groups += [(("home", lang), functools.partial(self.homes, lang)),
-                       (("actors", lang), lambda lang=lang: [self.actor_index(lang)]),
-                       (("countries", lang), lambda lang=lang: [self.country_index(lang)]),
-                       (("search", lang), lambda lang=lang: [self.search(lang)]),
-                       (("notfound", lang), lambda lang=lang: [self.not_found(lang)])]
-            for actor in self.site.actors.values():
-                groups += [(("actor", actor.slug, lang), functools.partial(self.actor, actor, lang)),
-                           (("actor_embed", actor.slug, lang), functools.partial(self.actor_embed, actor, lang))]
-            for country in self.site.countries.values():
-                groups += [(("country", country.code, lang), functools.partial(self.country, country, lang)),
-                           (("country_embed", country.code, lang),
-                            functools.partial(self.country_embed, country, lang))]
+            keys += [("home", lang), ("actors", lang), ("countries", lang), ("search", lang), ("notfound", lang)]
+            for slug in self.site.actors:
+                keys += [("actor", slug, lang), ("actor_embed", slug, lang)]
+            for code in self.site.countries:
+                keys += [("country", code, lang), ("country_embed", code, lang)]
         for story in self.inputs.links.stories.values():
-            for article in story.versions.values():
-                groups += [(("article", story.slug, article.lang),
-                            lambda story=story, article=article: [self.article(story, article)]),
-                           (("article_embed", story.slug, article.lang),
-                            functools.partial(self.article_embed, story, article))]
-        groups += [(("page", p.slug, p.lang), lambda p=p: [self.page(p)]) for p in self.site.pages]
-        return groups
+            for lang in story.versions:
+                keys += [("article", story.slug, lang), ("article_embed", story.slug, lang)]
+        keys += [("page", p.slug, p.lang) for p in self.site.pages]
+        return keys
 
-    def traced(self, make: Callable[[], list[PageJob]]) -> tuple[list[PageJob], frozenset[tuple]]:
+    def group(self, key: tuple) -> list[PageJob]:
+        """The pages of one group (see group_keys)."""
+        kind, *rest = key
+        if kind in ("article", "article_embed"):
+            story = self.inputs.links.stories[rest[0]]
+            article = story.versions[rest[1]]
+            return [self.article(story, article)] if kind == "article" else self.article_embed(story, article)
+        if kind in ("actor", "actor_embed"):
+            return (self.actor if kind == "actor" else self.actor_embed)(self.site.actors[rest[0]], rest[1])
+        if kind in ("country", "country_embed"):
+            return (self.country if kind == "country" else self.country_embed)(self.site.countries[rest[0]], rest[1])
+        if kind == "page":
+            return [self.page(next(p for p in self.site.pages if (p.slug, p.lang) == tuple(rest)))]
+        if kind == "home":
+            return self.homes(rest[0])
+        one = {"root": self.root, "headers": self.headers, "actors": self.actor_index, "countries": self.country_index,
+               "search": self.search, "notfound": self.not_found}[kind]
+        return [one(*rest)]
+
+    def traced(self, key: tuple) -> tuple[list[PageJob], frozenset[tuple]]:
         """Make a group's pages and note what they read: the keys live.py compares between builds."""
         self.reads = set()
         try:
-            return make(), frozenset(self.reads)
+            return self.group(key), frozenset(self.reads)
         finally:
             self.reads = None
 
     def jobs(self) -> list[PageJob]:
-        return [job for _, make in self.groups() for job in make()]
+        return [job for key in self.group_keys() for job in self.group(key)]
 
 
 def check_pages(site: Site) -> list[ContentError]:
