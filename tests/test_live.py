@@ -340,3 +340,19 @@ def test_open_pages_are_written_first(sample, tmp_path):
     assert PurePath("ar/actors/ibrahim-kalin/index.html") in result.written and page in result.written
     live.finish()
     assert_same_as_full_build(sample, live.output, tmp_path / "full")
+
+
+def test_a_page_that_comes_back_is_written_again(sample, tmp_path):
+    """Delete an article, then put the same file back: its pages are gone, then written again."""
+    live = LiveBuild(sample, tmp_path / "live", base_url=BASE)
+    live.rebuild()
+    story = sample / "content" / "articles" / "dbeibah-meets-kalin-tripoli.en.md"
+    text = story.read_text(encoding="utf-8")
+    story.unlink()
+    live.rebuild({story})
+    assert not (live.output / "en/articles/dbeibah-meets-kalin-tripoli/index.html").exists()
+    story.write_text(text, encoding="utf-8")
+    live.rebuild({story})
+    live.finish()
+    assert (live.output / "en/articles/dbeibah-meets-kalin-tripoli/index.html").exists()
+    assert_same_as_full_build(sample, live.output, tmp_path / "full")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -30,7 +29,7 @@ from .build import SOURCE_FOLDERS, _Stopwatch, check_output, render_bodies
 from .config import CONFIG_FILE, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
-from .load import SECTIONS, RawDocument, content_files, read_document
+from .load import SECTIONS, RawDocument, content_files, is_temporary, read_document
 from .model import Site, make_site
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
@@ -83,13 +82,6 @@ def _put(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.nashra-tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-
-
-def _is_temporary(path: Path) -> bool:
-    """Editors' swap, backup and temporary files: .x.swp, x~, #x#, .#x, 4913 (vim's probe), x.tmp."""
-    name = path.name
-    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part"))
-            or name == "4913")
 
 
 class LiveBuild:
@@ -220,17 +212,18 @@ class LiveBuild:
         content = self.root / "content"
         for path in changed:
             path = Path(os.path.abspath(path))
-            if _is_temporary(path):
+            if is_temporary(path):
                 continue
             if path.parent.parent == content and path.parent.name in SECTIONS:
                 continue                                   # read again in _read
-            if path == self.root / CONFIG_FILE or any(path.is_relative_to(d) for d in self._i18n_dirs):
-                return True, set(), True
+            if path == self.root / CONFIG_FILE or any(path.is_relative_to(d) for d in self._i18n_dirs) \
+                    or path in self._template_dirs or path in self._static_dirs:
+                return True, set(), True                   # settings, strings, or a folder of overrides
             folder = next((d for d in self._template_dirs if path.is_relative_to(d)), None)
             if folder is not None:
                 templates.add(path.relative_to(folder).as_posix())
                 continue
-            if any(path.is_relative_to(d) for d in self._static_dirs) or path.name == "static":
+            if any(path.is_relative_to(d) for d in self._static_dirs):
                 statics = True
                 continue
             if path.is_relative_to(content) or path.is_relative_to(self.output):
@@ -246,9 +239,9 @@ class LiveBuild:
         self.config = config
         self.urls = Urls(config.base_url)
         self.theme = theme_dir(self.root, config.theme)
-        self._i18n_dirs = layered(self.root, self.theme, "i18n") or [self.root / "i18n", self.theme / "i18n"]
-        self._template_dirs = layered(self.root, self.theme, "templates")
-        self._static_dirs = [self.root / "static", self.theme / "static"]
+        # Where each kind of source may be, whether it exists yet or not (the site's own first).
+        self._i18n_dirs, self._template_dirs, self._static_dirs = (
+            [self.root / sub, self.theme / sub] for sub in ("i18n", "templates", "static"))
         self.strings = i18n.load_strings(layered(self.root, self.theme, "i18n"), config.languages)
         self.env = environment(self.root, self.theme)
 
@@ -262,7 +255,7 @@ class LiveBuild:
             paths = {(Path(os.path.abspath(p)), Path(os.path.abspath(p)).parent.name) for p in changed}
             paths = {(p, s) for p, s in paths if p.parent.parent == content and s in SECTIONS}
         for path, section in paths:
-            if path.suffix != ".md" or _is_temporary(path) or not path.is_file():
+            if path.suffix != ".md" or is_temporary(path) or not path.is_file():
                 self._documents.pop(path, None)
                 continue
             try:
@@ -420,6 +413,8 @@ class LiveBuild:
                 self._readers[read].discard(key)
             for read in (reads - old.reads) if old else reads:
                 self._readers.setdefault(read, set()).add(key)
+            for url in {j.url for j in old.claims} - {j.url for j in group_jobs} if old else ():
+                self._pages.pop(url, None)            # a page the group no longer has (its file goes below)
             self._groups[key] = _Group(reads, tuple(PageJob(j.url, j.kind, j.lang, "", {}, j.sources) for j in group_jobs),
                                        tuple(self.urls.output_path(j.url) for j in group_jobs),
                                        frozenset(j.template for j in group_jobs if j.template))
@@ -428,8 +423,11 @@ class LiveBuild:
             return result
         keep = set(self._groups) if same_pages else set(keys)
         for key in [k for k in self._groups if k not in keep]:
-            for read in self._groups.pop(key).reads:
+            group = self._groups.pop(key)
+            for read in group.reads:
                 self._readers[read].discard(key)
+            for job in group.claims:
+                self._pages.pop(job.url, None)
         wanted = {path for group in self._groups.values() for path in group.paths}
         if index:
             self._search_paths = set(self._search.files)
@@ -437,10 +435,6 @@ class LiveBuild:
         gone = [p for p in self._hashes if p not in wanted]
         self._remove(gone)
         result.removed.update(gone)
-        if len(self._pages) > len(wanted):
-            urls = {job.url for group in self._groups.values() for job in group.claims}
-            for url in [u for u in self._pages if u not in urls]:
-                del self._pages[url]
         return result
 
     def _write_pages(self, jobs: list[PageJob], result: Rebuilt) -> None:
@@ -502,9 +496,3 @@ class LiveBuild:
     def _workers(self) -> int | None:
         """Several processes for the first build only: forking a server that runs threads is not safe."""
         return None if self._last is None else 1
-
-    def reset(self) -> None:
-        """Forget everything: the next rebuild starts from an empty output folder."""
-        shutil.rmtree(self.output, ignore_errors=True)
-        self.__init__(self.root, self.output, self.base_url, self.drafts, self.index_later)
-

@@ -105,13 +105,20 @@ def read_document(path: Path, section: str) -> RawDocument:
     return RawDocument(path, section, stem, meta, lines, item_lines, body, body_line)
 
 
+def is_temporary(path: Path) -> bool:
+    """Hidden files and editors' swap, backup and temporary files: .x.swp, x~, #x#, .#x, 4913 (vim's probe)."""
+    name = path.name
+    return (name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part"))
+            or name == "4913")
+
+
 def content_files(root: Path) -> dict[str, list[Path]]:
     """Every Markdown file per content section, in a stable order; hidden and temp files skipped."""
     found: dict[str, list[Path]] = {}
     for section in SECTIONS:
         folder = root / "content" / section
         files = sorted(folder.glob("*.md")) if folder.is_dir() else []
-        found[section] = [p for p in files if not p.name.startswith((".", "~", "#")) and p.is_file()]
+        found[section] = [p for p in files if not is_temporary(p) and p.is_file()]
     return found
 
 

@@ -65,7 +65,7 @@ class Planner:
         self.languages = self.config.languages
         self.urls = inputs.urls
         self.memo: dict[str, dict] = {}      # kind -> key -> value: see _memo (live.py carries it between builds)
-        self.reads: set[tuple] | None = None     # when set, what the page being planned reads (see `group`)
+        self.reads: set[tuple] | None = None     # when set, what the group being planned reads (see `traced`)
 
     def _read(self, *key) -> None:
         if self.reads is not None:

@@ -37,7 +37,8 @@ from . import headers
 from .build import SOURCE_FOLDERS
 from .config import load_config
 from .errors import BuildError, ContentError
-from .live import LiveBuild, Rebuilt, _is_temporary
+from .live import LiveBuild, Rebuilt
+from .load import is_temporary
 from .render import theme_dir
 
 # A save is settled when no further event came for this long (one save is often 2-4 events within a few ms).
@@ -61,7 +62,7 @@ LIVERELOAD_PATH = "/livereload"
 
 
 class PortInUse(Exception):
-    pass
+    """The port cannot be listened on; the message says why and what to do."""
 
 
 class Tabs:
@@ -162,7 +163,7 @@ class Preview:
         self.live, self.port = live, port
         self.prefix = urlsplit(live.base_url or "").path.rstrip("/")     # the base path: "" or "/project"
         self.error: str | None = None
-        self.tabs = Tabs()
+        self.tabs = Tabs(self.prefix)
         self._rules: tuple[float, headers.Rules] = (0.0, [])
 
     def rules(self) -> headers.Rules:
@@ -285,7 +286,7 @@ class SiteHandler(web.RequestHandler):
 
 
 class Builder(threading.Thread):
-    """Rebuilds after each settled save, one at a time; then reports to `done` (called on the server's loop)."""
+    """Rebuilds after each settled save, one at a time, and hands each result (or error) to `report`."""
 
     def __init__(self, live: LiveBuild, report: Callable[[Rebuilt | BuildError, str, set[Path]], None], tabs: Tabs):
         super().__init__(daemon=True, name="nashra-builder")
@@ -391,7 +392,7 @@ class _Watch(FileSystemEventHandler):
             if not path:
                 continue
             path = Path(os.fsdecode(path))
-            if path.is_relative_to(self.output) or _is_temporary(path):
+            if path.is_relative_to(self.output) or is_temporary(path):
                 continue
             if event.is_directory and path.parent == self.root and path.name in SOURCE_FOLDERS and path.is_dir():
                 self.watch(path)
@@ -410,9 +411,12 @@ def bind(host: str, port: int) -> list:
     try:
         return netutil.bind_sockets(port, address=host)
     except OSError as exc:
-        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+        if exc.errno == errno.EADDRINUSE:
             raise PortInUse(f"port {port} on {host} is already in use (is another `nashra serve` running?)\n"
                             f"  hint: stop it, or pick another port: nashra serve --port {port + 1}") from None
+        if exc.errno == errno.EACCES:
+            raise PortInUse(f"port {port} on {host} may not be used by this user (ports below 1024 are reserved)\n"
+                            "  hint: pick a port above 1023, such as the default: nashra serve --port 8000") from None
         raise
 
 
@@ -446,7 +450,7 @@ class Session:
         self.live, self.verbose, self.out = live, verbose, out
         self.loop = ioloop.IOLoop.current()
         self.preview = Preview(live, port)
-        self.tabs = self.preview.tabs = Tabs(self.preview.prefix)
+        self.tabs = self.preview.tabs
         self.reloaded: set[PurePosixPath] = set()      # pages reloaded ahead of the rest of their rebuild
 
     def run(self, sockets: list, folders: list[Path], open_browser: bool) -> int:
