@@ -217,8 +217,8 @@ class LiveBuild:
             if path.parent.parent == content and path.parent.name in SECTIONS:
                 continue                                   # read again in _read
             if path == self.root / CONFIG_FILE or any(path.is_relative_to(d) for d in self._i18n_dirs) \
-                    or path in self._template_dirs or path in self._static_dirs:
-                return True, set(), True                   # settings, strings, or a folder of overrides
+                    or path in self._template_dirs:
+                return True, set(), True                   # settings, strings, or a whole folder of templates
             folder = next((d for d in self._template_dirs if path.is_relative_to(d)), None)
             if folder is not None:
                 templates.add(path.relative_to(folder).as_posix())
