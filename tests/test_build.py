@@ -1,5 +1,8 @@
 """Real output files of tiny sites, read back as parsed HTML."""
 
+import json
+import re
+
 import pytest
 
 from nashra.build import build
@@ -47,7 +50,7 @@ def test_lang_and_dir_on_every_page(public):
     for file in public.rglob("*.html"):
         root = page(public, str(file.relative_to(public)))
         lang = file.relative_to(public).parts[0]
-        expected = {"ar": ("ar", "rtl"), "en": ("en", "ltr"), "index.html": ("ar", "rtl")}[lang]
+        expected = {"ar": ("ar", "rtl"), "en": ("en", "ltr"), "index.html": ("ar", "rtl"), "404.html": ("ar", "rtl")}[lang]
         assert (root.get("lang"), root.get("dir")) == expected, file
 
 
@@ -161,7 +164,8 @@ def test_base_path_prefix_on_every_reference(built):
     public = built(SITE, base_url="https://user.github.io/project")
     assert broken_links(public, "/project") == []
     doc = page(public, "ar/articles/kalin-visit")
-    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/project/css/nashra.css"]
+    (stylesheet,) = doc.xpath("//link[@rel='stylesheet']/@href")
+    assert re.fullmatch(r"/project/assets/css/nashra\.[0-9a-f]{10}\.css", stylesheet)
     assert doc.xpath("//link[@rel='canonical']/@href") == ["https://user.github.io/project/ar/articles/kalin-visit/"]
 
 
@@ -174,6 +178,8 @@ def test_site_templates_and_static_override_the_theme_file_by_file(built):
     })
     assert page(public, "ar/about").xpath("//p[@id='mine']/text()") == ["عن الموقع"]
     assert (public / "css/nashra.css").read_text() == "body { color: red }"
+    (linked,) = page(public, "ar/about").xpath("//link[@rel='stylesheet']/@href")
+    assert (public / linked.lstrip("/")).read_text() == "body { color: red }"       # its fingerprinted copy
     assert (public / "img/logo.svg").is_file()
     assert page(public, "ar/articles/kalin-visit").xpath("//h1/text()")   # other templates still the theme's
 
@@ -197,7 +203,10 @@ def test_untrusted_markup_is_escaped_or_removed(built):
     evil = article('<script>alert(1)</script>\\" onmouseover=\\"x', body='<img src=x onerror="alert(2)">\n\n<script>alert(3)</script>\n\n[a](javascript:alert(4))')
     public = built({"content/articles/evil.ar.md": evil})
     doc = page(public, "ar/articles/evil")
-    assert doc.xpath("//script") == []
+    # The only script is the page's JSON-LD, a data block the title cannot break out of.
+    (data,) = doc.xpath("//script")
+    assert data.get("type") == "application/ld+json" and "</" not in data.text
+    assert json.loads(data.text)["headline"] == '<script>alert(1)</script>" onmouseover="x'
     assert doc.xpath("//@onerror | //@onmouseover") == []
     assert not any(h.startswith("javascript:") for h in doc.xpath("//a/@href"))
     assert doc.xpath("//h1/text()") == ['<script>alert(1)</script>" onmouseover="x']

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import tomllib
 
 from lxml import html as lxml_html
 
-from nashra import embed
 from nashra.build import build
 
-from helpers import ACTORS, REPO, article, broken_links, header_rules, headers_for, page
+from helpers import ACTORS, REPO, article, broken_links, header_rules, page
 
 OEMBED_RICH = {"type": str, "version": str, "html": str, "width": int, "height": int, "title": str,
                "provider_name": str, "provider_url": str, "cache_age": int}
@@ -58,35 +56,18 @@ def test_embed_views_have_no_chrome_open_links_on_top_and_are_not_indexed(tmp_pa
     assert len(russia.find_class("card-list")[0].findall("li")) == 4       # the latest stories
 
 
-def test_framing_rules_are_the_same_in_headers_file_and_netlify_toml(tmp_path):
-    public = build(REPO, tmp_path / "public").output
-    rules = header_rules((public / "_headers").read_text(encoding="utf-8"))
-    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
-    toml_rules = [(rule["for"], rule["values"]) for rule in config["headers"] if "frame-ancestors" in str(rule)
-                  or rule["for"].endswith("oembed.json")]
-    assert toml_rules == [(path, values) for path, values in embed.HEADER_RULES]
-    # Every page matches exactly one framing rule (hosts differ on overlapping ones): * for embeds, 'self' else.
-    pages = sorted(public.rglob("index.html"))
-    assert len(pages) == 199
-    for file in pages:
-        path = "/" + file.parent.relative_to(public).as_posix().strip(".") + "/"
-        path = path.replace("//", "/")
-        framing = [h for pattern, h in rules if pattern.match(path) and "Content-Security-Policy" in h]
-        wanted = "frame-ancestors *" if path.endswith("/embed/") else "frame-ancestors 'self'"
-        assert [h["Content-Security-Policy"] for h in framing] == [wanted], path
-    assert headers_for(rules, "/en/countries/ru/oembed.json")["Access-Control-Allow-Origin"] == "*"
-
-
 def test_embeds_follow_the_base_path(tmp_path):
     public = build(REPO, tmp_path / "public", base_url="https://user.github.io/project").output
     answer = json.loads((public / "ar/actors/ibrahim-kalin/oembed.json").read_text(encoding="utf-8"))
     assert 'src="https://user.github.io/project/ar/actors/ibrahim-kalin/embed/"' in answer["html"]
     assert 'src="https://user.github.io/project/js/embed-loader.js"' in answer["html"]
     rules = header_rules((public / "_headers").read_text(encoding="utf-8"))
-    assert [h["Content-Security-Policy"] for pattern, h in rules if pattern.match("/project/ar/actors/x/embed/")] \
-        == ["frame-ancestors *"]
-    assert [h["Content-Security-Policy"] for pattern, h in rules if pattern.match("/project/")] \
-        == ["frame-ancestors 'self'"]
+    framing = [h["Content-Security-Policy"].rpartition("; ")[2] for pattern, h in rules
+               if pattern.match("/project/ar/actors/x/embed/") and "Content-Security-Policy" in h]
+    assert framing == ["frame-ancestors *"]
+    framing = [h["Content-Security-Policy"].rpartition("; ")[2] for pattern, h in rules
+               if pattern.match("/project/") and "Content-Security-Policy" in h]
+    assert framing == ["frame-ancestors 'self'"]
     assert not any(pattern.match("/ar/actors/x/embed/") for pattern, _ in rules)
     assert broken_links(public, "/project") == []
 

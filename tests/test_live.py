@@ -25,7 +25,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def assert_same_as_full_build(site: Path, live_output: Path, reference: Path) -> None:
     shutil.rmtree(reference, ignore_errors=True)
-    build(site, reference, base_url=BASE)
+    build(site, reference, base_url=BASE, fingerprint=False)
     live, full = tree(live_output), tree(reference)
     assert sorted(set(live) - set(full)) == [], "files a full build does not write"
     assert sorted(set(full) - set(live)) == [], "files missing after the incremental rebuild"
@@ -217,11 +217,13 @@ def test_an_edit_renders_only_what_it_touches(sample, tmp_path):
     articles = sample / "content" / "articles"
     story = articles / "lafi-koni-meet-kalin.ar.md"
 
-    # A new last paragraph: the article page only (lists show the title and the first paragraph).
+    # A new last paragraph: the article page, and the language's feeds, which carry full texts (lists show
+    # the title and the first paragraph, actors' and countries' feeds the summary).
     story.write_text(story.read_text(encoding="utf-8") + "\nجملة أخيرة جديدة.\n", encoding="utf-8")
     result = live.rebuild({story})
-    assert result.written == {PurePath("ar/articles/lafi-koni-meet-kalin/index.html")}
-    assert result.pages == 1
+    assert result.written == {PurePath("ar/articles/lafi-koni-meet-kalin/index.html"), PurePath("ar/feed.xml"),
+                              PurePath("ar/feed.json")}
+    assert result.pages == 3
     index = live.finish()
     assert index.written and all(p.parts[0] == "search" for p in index.written - {PurePath("ar/search/index.html"),
                                                                                  PurePath("en/search/index.html")})

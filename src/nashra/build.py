@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n
+from . import assets, i18n
 from .config import Config, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
@@ -123,10 +123,12 @@ def check_output(root: Path, output: Path) -> None:
 
 
 def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
-          workers: int | None = None) -> BuildReport:
+          workers: int | None = None, fingerprint: bool = True) -> BuildReport:
     """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written.
 
-    `workers`: processes for Markdown and templates (default: every core for large sites, 1 for small)."""
+    `workers`: processes for Markdown and templates (default: every core for large sites, 1 for small).
+    `fingerprint`: pages link fingerprinted copies of stylesheets and scripts (`nashra serve` links the
+    plain files, so that a stylesheet edit re-renders no page)."""
     started = time.perf_counter()
     report = BuildReport(output=Path())
     watch = _Stopwatch(report.stages)
@@ -145,8 +147,10 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     watch.lap("link")
     raise_if_any(errors + model_errors + link_errors + check_pages(site))
 
-    urls = Urls(config.base_url)
     theme = theme_dir(root, config.theme)
+    statics = assets.static_files(layered(root, theme, "static"))
+    fingerprinted = assets.fingerprint(statics) if fingerprint else {}
+    urls = Urls(config.base_url, tuple((str(path), str(copy)) for path, (copy, _) in fingerprinted.items()))
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers)
     watch.lap("markup")
@@ -166,9 +170,10 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
             staging.write(urls.output_path(job.url), body)
 
     try:
-        static_files = set()
-        for static in reversed(layered(root, theme, "static")):     # theme first, site overrides
-            static_files |= staging.copy_tree(static)
+        for relative, source in statics.items():
+            staging.copy(source, relative)
+        for copy, data in fingerprinted.values():
+            staging.write(copy, data)
         for path, data in search.files.items():
             staging.write(path, data)
         map_chunks(render_and_write, jobs, workers)
@@ -178,6 +183,6 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         raise
     watch.lap("render+write")
     report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))
-    report.files = len(static_files) + len(search.files) + len(jobs)
+    report.files = len(statics) + len(fingerprinted) + len(search.files) + len(jobs)
     report.seconds = time.perf_counter() - started
     return report

@@ -1,4 +1,4 @@
-"""Embeds: the copy-paste snippet, the oEmbed answer and the framing rules for hosts.
+"""Embeds: the copy-paste snippet and the oEmbed answer (framing rules for hosts: hosting.py).
 
 An embed view lives at <page>/embed/ (article, actor, country) and its oEmbed JSON at <page>/oembed.json.
 The view posts its height to the host page: {"type": "nashra:embed", "version": 1, "height": <px>}
@@ -21,22 +21,6 @@ WIDTH = 560
 HEIGHT = {"article": 300, "actor": 480, "country": 480}
 CACHE_AGE = 86_400
 
-# Framing: embed views may be framed by anyone, every other page only by the site itself. The rules never
-# overlap (hosts differ on overlapping rules: Netlify lets the later win, Cloudflare Pages joins both values,
-# which would forbid the embeds): embed views are the only pages four segments deep, and `:name` matches
-# exactly one segment, so every other depth gets its own rule.
-SITE_ONLY = {"Content-Security-Policy": "frame-ancestors 'self'"}
-HEADER_RULES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("/", SITE_ONLY),
-    ("/:lang", SITE_ONLY),                                   # home
-    ("/:lang/:section", SITE_ONLY),                          # indexes, search, free pages
-    ("/:lang/:section/:slug", SITE_ONLY),                    # articles, actors, countries, home pages
-    ("/:lang/:section/:slug/page/:n", SITE_ONLY),            # further pages of an actor or country
-    ("/:lang/:section/:slug/embed", {"Content-Security-Policy": "frame-ancestors *"}),
-    ("/:lang/:section/:slug/oembed.json", {"Access-Control-Allow-Origin": "*"}),
-)
-
-
 def snippet(urls: Urls, page_url: str, kind: str, title: str) -> str:
     """The HTML a partner pastes: the iframe, and the loader that fits it to its content."""
     src = html.escape(urls.absolute(page_url + "embed/"))
@@ -54,12 +38,3 @@ def oembed(urls: Urls, page_url: str, kind: str, title: str, provider: str) -> s
         "html": snippet(urls, page_url, kind, title), "width": WIDTH, "height": HEIGHT[kind],
         "cache_age": CACHE_AGE,
     }, ensure_ascii=False, indent=1) + "\n"
-
-
-def headers_file(urls: Urls) -> str:
-    """The `_headers` file (Netlify, Cloudflare Pages and others) with the framing rules under the base path."""
-    lines = ["# Written by nashra build. Embed views may be framed anywhere, other pages only by this site."]
-    for path, headers in HEADER_RULES:
-        lines.append((urls.base_path + path).rstrip("/") or "/")
-        lines += [f"  {name}: {value}" for name, value in headers.items()]
-    return "\n".join(lines) + "\n"

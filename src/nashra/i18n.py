@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
 
 from .errors import BuildError, ContentError
@@ -45,6 +46,16 @@ def language_name(lang: str) -> str:
 def default_locale(lang: str) -> str:
     """Babel locale for dates when site.toml names none: plain Arabic gives يناير…أبريل month names."""
     return lang
+
+
+@lru_cache(maxsize=None)
+def og_locale(locale: str) -> str:
+    """Open Graph's language_TERRITORY: ar -> ar_EG, en -> en_US (CLDR's likely territory), ar_TN stays."""
+    parsed = Locale.parse(locale)
+    if parsed.territory:
+        return f"{parsed.language}_{parsed.territory}"
+    likely = Locale.parse(get_global("likely_subtags").get(parsed.language, parsed.language))
+    return f"{parsed.language}_{likely.territory}" if likely.territory else parsed.language
 
 
 def digits(text: str, style: str) -> str:

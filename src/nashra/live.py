@@ -25,6 +25,7 @@ import jinja2
 import jinja2.meta
 
 from . import i18n
+from .assets import static_files
 from .build import SOURCE_FOLDERS, _Stopwatch, check_output, render_bodies
 from .config import CONFIG_FILE, load_config
 from .errors import ContentError, raise_if_any
@@ -463,11 +464,9 @@ class LiveBuild:
     def _static_files(self) -> dict[PurePosixPath, Path]:
         """Static files that are new or changed since the last build (the site's own override the theme's)."""
         found: dict[PurePosixPath, tuple[Path, tuple]] = {}
-        for folder in reversed(layered(self.root, self.theme, "static")):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    stat = path.stat()
-                    found[PurePosixPath(path.relative_to(folder).as_posix())] = (path, (stat.st_mtime_ns, stat.st_size))
+        for relative, path in static_files(layered(self.root, self.theme, "static")).items():
+            stat = path.stat()
+            found[relative] = (path, (stat.st_mtime_ns, stat.st_size))
         fresh = {rel: source for rel, (source, stamp) in found.items() if self._static.get(rel) != (source, stamp)}
         self._static = found
         return fresh

@@ -20,8 +20,8 @@ SLUG_MAX = 80
 COUNTRY_RE = re.compile(r"^[a-z]{2}$")
 ACTOR_KINDS = {"person": "person", "organisation": "organisation", "organization": "organisation"}
 ARTICLE_KEYS = {"title", "date", "summary", "actors", "countries", "source", "draft"}
-ACTOR_KEYS = {"name", "aliases", "role", "country", "kind"}
-COUNTRY_KEYS = {"name", "aliases"}
+ACTOR_KEYS = {"name", "aliases", "role", "country", "kind", "same_as"}
+COUNTRY_KEYS = {"name", "aliases", "same_as"}
 PAGE_KEYS = {"title", "summary", "draft"}
 
 
@@ -71,6 +71,7 @@ class Actor:
     kind: str = "person"
     bio: Mapping[str, str] = field(default_factory=dict)     # Markdown per language
     country_line: int = 1
+    same_as: tuple[str, ...] = ()                             # the same actor elsewhere (Wikidata, Wikipedia)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Country:
     name: Mapping[str, str]
     path: Path
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    same_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ def actor_from(doc: RawDocument, languages: tuple[str, ...]) -> Actor:
         slug=doc.stem, name=_per_language(doc, "name", languages, required=True), path=doc.path,
         aliases=_aliases(doc, languages), role=_per_language(doc, "role", languages), country=country,
         kind=ACTOR_KINDS[kind], bio=split_bio(doc.body, languages), country_line=doc.line("country"),
+        same_as=_same_as(doc),
     )
 
 
@@ -292,7 +295,18 @@ def country_from(doc: RawDocument, languages: tuple[str, ...]) -> Country:
                            "name it with the two-letter code in lower case, such as tr.md or ly.md")
     _unknown_keys(doc, COUNTRY_KEYS)
     return Country(code=doc.stem, name=_per_language(doc, "name", languages, required=True), path=doc.path,
-                   aliases=_aliases(doc, languages))
+                   aliases=_aliases(doc, languages), same_as=_same_as(doc))
+
+
+def _same_as(doc: RawDocument) -> tuple[str, ...]:
+    """`same_as`: addresses of the same actor or country elsewhere, e.g. its Wikidata item."""
+    value = doc.meta.get("same_as", [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and re.match(r"^https?://\S+$", v) for v in value):
+        raise _fail(doc, "same_as", "same_as must be a list of http(s) addresses",
+                    'write same_as: ["https://www.wikidata.org/wiki/Q..."]')
+    return tuple(value)
 
 
 def page_from(doc: RawDocument, languages: tuple[str, ...]) -> Page:

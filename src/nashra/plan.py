@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import embed, i18n
+from . import embed, feeds, hosting, i18n, seo
 from .arabic import fold
 from .errors import ContentError
 from .i18n import Strings, direction
@@ -27,15 +27,21 @@ SEARCH_SCRIPT = "js/search.js"
 SEARCH_STRINGS = ("search_none", "search_none_hint", "search_hint", "search_error", "search_loading", "results_count",
                   "stories_count", "kind_person", "kind_organisation", "kind_country", "search_any")
 FAVICON = "favicon.svg"
+LANGUAGE_SCRIPT = "js/language.js"
+# The picture a link shows when shared (Open Graph, Twitter cards): the theme's, or the site's own static/ file.
+SHARE_IMAGE = {"path": "img/share.png", "width": 1200, "height": 630}
 CARD_ACTORS = 4
 EMBED_ITEMS = 4
+FEED_ENTRIES = 20
+# Pages search engines should not index: they have no content of their own.
+NOINDEX = frozenset({"search", "notfound"})
 
 
 @dataclass(frozen=True)
 class PageJob:
     url: str
     kind: str                      # root | home | article | actor | actors | country | countries | search | page
-                                   # | notfound | embed | oembed | headers
+                                   # | notfound | embed | oembed | feed | sitemap | robots | headers | redirects
     lang: str
     template: str
     context: dict = field(compare=False, repr=False)
@@ -142,14 +148,20 @@ class Planner:
                  "same_page": code in url_in, "absolute": self.urls.absolute(url_in.get(code) or self.urls.home(code))}
                 for code in self.languages]
 
-    def base(self, lang: str, kind: str, title: str, url: str, url_in: dict[str, str], nav: str = "") -> dict:
+    def base(self, lang: str, kind: str, title: str, url: str, url_in: dict[str, str], nav: str = "",
+             description: str = "", structured: dict | None = None, feed: dict | None = None) -> dict:
+        """What every full page has: chrome, language links, and the head's meta for search engines,
+        link previews (Open Graph, Twitter) and feed readers. `feed`: the page's own feed, if it has one."""
         t = self.inputs.strings[lang]
         self._read("pages")
         free_pages = [p for p in self.site.pages if p.lang == lang]
+        site_title = self.config.site_title(lang)
+        canonical = self.urls.absolute(url)
+        feeds_here = ([feed] if feed else []) + [self.feed_link(lang, self.urls.home(lang), site_title)]
         return {
             "lang": lang, "dir": direction(lang), "t": t, "kind": kind,
-            "site_title": self.config.site_title(lang), "page_title": title,
-            "canonical": self.urls.absolute(url), "home_url": self.urls.home(lang),
+            "site_title": site_title, "page_title": title, "description": description,
+            "canonical": canonical, "home_url": self.urls.home(lang),
             "search_url": self.urls.search(lang),
             "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON),
             "nav": [{"label": t("nav_home"), "url": self.urls.home(lang), "current": nav == "home"},
@@ -158,7 +170,51 @@ class Planner:
                    + [{"label": p.title, "url": self.urls.page(lang, p.slug), "current": nav == p.slug}
                       for p in free_pages],
             "alternates": self.alternates(lang, url_in),
+            "x_default": self.urls.absolute(self.x_default(url_in)) if len(url_in) > 1 else "",
+            "robots": "noindex" if kind in NOINDEX else "",
+            "feeds": feeds_here if kind not in NOINDEX else [],
+            "share": {"title": title, "description": description, "url": canonical, "site_name": site_title,
+                      "type": "article" if kind == "article" else "profile" if kind == "actor" else "website",
+                      "locale": i18n.og_locale(self.config.locales[lang]),
+                      "alternate_locales": [i18n.og_locale(self.config.locales[code]) for code in url_in
+                                            if code != lang],
+                      "image": self.urls.absolute(self.urls.asset(SHARE_IMAGE["path"])),
+                      "image_width": SHARE_IMAGE["width"], "image_height": SHARE_IMAGE["height"],
+                      "image_alt": site_title},
+            "structured_data": seo.json_ld(structured) if structured else "",
         }
+
+    def x_default(self, url_in: dict[str, str]) -> str:
+        """Where a reader whose language the page lacks goes: the default language's version, or the root
+        (the language choice) for the homes."""
+        if url_in.get(self.config.default_language) == self.urls.home(self.config.default_language):
+            return self.urls.root()
+        return url_in.get(self.config.default_language) or next(iter(url_in.values()))
+
+    def feed_link(self, lang: str, page_url: str, title: str) -> dict:
+        """A feed's discovery link (<link rel="alternate">) and its visible link."""
+        return {"atom": self.urls.feed(page_url, "atom"), "json": self.urls.feed(page_url, "json"),
+                "title": title, "lang": lang}
+
+    def publisher(self, lang: str) -> dict:
+        return {"@type": "Organization", "name": self.config.site_title(lang),
+                "url": self.urls.absolute(self.urls.home(lang))}
+
+    def entity_data(self, kind: str, entity: Actor | Country, lang: str, url: str) -> dict:
+        """schema.org Person, Organization or Country for an actor's or a country's page."""
+        name, _ = self.name(entity, lang)
+        names = [n for code, n in entity.name.items() if n != name]
+        names += [a for code in self.languages for a in entity.aliases.get(code, ())]
+        data = {"@type": kind, "name": name, "url": self.urls.absolute(url)}
+        if names:
+            data["alternateName"] = list(dict.fromkeys(names))
+        if isinstance(entity, Actor) and entity.role.get(lang):
+            data["jobTitle" if entity.kind == "person" else "description"] = entity.role[lang]
+        if isinstance(entity, Country):
+            data["identifier"] = entity.code.upper()
+        if entity.same_as:
+            data["sameAs"] = list(entity.same_as)
+        return data
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -167,23 +223,42 @@ class Planner:
         context = {"lang": lang, "dir": direction(lang), "t": self.inputs.strings[lang],
                    "site_title": self.config.site_title(lang), "target": self.urls.home(lang),
                    "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON),
+                   "script": self.urls.asset(LANGUAGE_SCRIPT),
                    "languages": [{"lang": code, "dir": direction(code), "name": i18n.language_name(code),
-                                  "url": self.urls.home(code), "title": self.config.site_title(code)}
+                                  "url": self.urls.home(code), "absolute": self.urls.absolute(self.urls.home(code)),
+                                  "title": self.config.site_title(code)}
                                  for code in self.languages]}
         return PageJob(self.urls.root(), "root", lang, "root.html", context)
 
-    def paged(self, kind: str, lang: str, url_for, slugs: tuple[str, ...], title: str, nav: str, template: str,
-              shared: dict, sources: tuple[Path, ...] = ()) -> list[PageJob]:
-        """A list of stories split into pages of `page_size`: url_for(lang, n) is page n's address."""
+    def lost(self) -> PageJob:
+        """/404.html, for hosts that have one "not found" page for the whole site (GitHub Pages): every
+        language's message, each with its home."""
+        default = self.config.default_language
+        languages = [{"lang": code, "dir": direction(code), "t": self.inputs.strings[code],
+                      "home_url": self.urls.home(code), "search_url": self.urls.search(code)}
+                     for code in self.languages]
+        context = {"lang": default, "dir": direction(default), "t": self.inputs.strings[default],
+                   "site_title": self.config.site_title(default), "languages": languages,
+                   "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON)}
+        return PageJob(self.urls.root() + "404.html", "notfound", default, "lost.html", context)
+
+    def chunks(self, slugs: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """A list's pages: `page_size` stories each, and one (empty) page for an empty list."""
         size = self.config.page_size
-        chunks = [slugs[i:i + size] for i in range(0, len(slugs), size)] or [()]
+        return [slugs[i:i + size] for i in range(0, len(slugs), size)] or [()]
+
+    def paged(self, kind: str, lang: str, url_for, slugs: tuple[str, ...], title: str, nav: str, template: str,
+              shared: dict, sources: tuple[Path, ...] = (), **head) -> list[PageJob]:
+        """A list of stories split into pages of `page_size`: url_for(lang, n) is page n's address.
+        `head`: description, structured data and feed for base()."""
+        chunks = self.chunks(slugs)
         t = self.inputs.strings[lang]
         jobs = []
         for number, chunk in enumerate(chunks, 1):
             url = url_for(lang, number)
             page_title = title if number == 1 else f"{title} · {t('page_n', n=self.number(number, lang))}"
             context = self.base(lang, kind, page_title, url, {code: url_for(code, number) for code in self.languages},
-                                nav=nav)
+                                nav=nav, **head)
             context.update(shared)
             context["items"] = [self.item(self.inputs.links.stories[s], lang) for s in chunk]
             context["pagination"] = {
@@ -196,8 +271,13 @@ class Planner:
 
     def homes(self, lang: str) -> list[PageJob]:
         self._read("order")
-        return self.paged("home", lang, self.urls.home, tuple(self.inputs.links.stories), self.config.site_title(lang),
-                          "home", "home.html", {})
+        title = self.config.site_title(lang)
+        website = {"@type": "WebSite", "name": title, "url": self.urls.absolute(self.urls.home(lang)),
+                   "inLanguage": lang, "potentialAction": {
+                       "@type": "SearchAction", "query-input": "required name=q",
+                       "target": self.urls.absolute(self.urls.search(lang)) + "?q={q}"}}
+        return self.paged("home", lang, self.urls.home, tuple(self.inputs.links.stories), title,
+                          "home", "home.html", {}, structured=website)
 
     def article(self, story: Story, article: Article) -> PageJob:
         lang = article.lang
@@ -205,11 +285,13 @@ class Planner:
         self._read("versions", story.slug)
         self._read("related", story.slug)
         url = self.urls.article(lang, story.slug)
+        summary = self.summary(article)
         context = self.base(lang, "article", article.title, url,
-                            {code: self.urls.article(code, story.slug) for code in story.versions})
+                            {code: self.urls.article(code, story.slug) for code in story.versions},
+                            description=summary, structured=self.article_data(story, article, url, summary))
         body = self.inputs.bodies[(story.slug, lang)]
         context.update({
-            "article": {"title": article.title, "date": self.date(article, lang), "summary": self.summary(article),
+            "article": {"title": article.title, "date": self.date(article, lang), "summary": summary,
                         "source": {"name": article.source.name, "url": article.source.url} if article.source else None,
                         "body": body.html},
             "actors": [self.actor_ref(a, lang) for a in article.actors],
@@ -221,6 +303,28 @@ class Planner:
         })
         context["embed"] = self.embed_for("article", url, article.title)
         return PageJob(url, "article", lang, "article.html", context, (article.path,))
+
+    def article_data(self, story: Story, article: Article, url: str, summary: str) -> dict:
+        """schema.org NewsArticle: who it is about (actors) and where (countries), and its source."""
+        lang = article.lang
+        data = {"@type": "NewsArticle", "headline": article.title, "description": summary,
+                "datePublished": feeds.timestamp(article.date), "inLanguage": lang,
+                "url": self.urls.absolute(url), "mainEntityOfPage": self.urls.absolute(url),
+                "image": [self.urls.absolute(self.urls.asset(SHARE_IMAGE["path"]))],
+                "publisher": self.publisher(lang)}
+        if article.source:
+            data["author"] = {"@type": "Organization", "name": article.source.name}
+            if article.source.url:
+                data["isBasedOn"] = article.source.url
+        about = [self.actor_ref(a, lang) | {"kind": self.site.actors[a].kind} for a in article.actors]
+        if about:
+            data["about"] = [{"@type": "Person" if ref["kind"] == "person" else "Organization", "name": ref["name"],
+                              "url": self.urls.absolute(ref["url"])} for ref in about]
+        places = [self.country_ref(c, lang) for c in article.countries]
+        if places:
+            data["contentLocation"] = [{"@type": "Country", "name": ref["name"], "url": self.urls.absolute(ref["url"])}
+                                       for ref in places]
+        return data
 
     def article_embed(self, story: Story, article: Article) -> list[PageJob]:
         lang = article.lang
@@ -251,9 +355,105 @@ class Planner:
         return [PageJob(page_url + "embed/", "embed", lang, f"embed/{kind}.html", context, sources),
                 PageJob(page_url + "oembed.json", "oembed", lang, "", {}, sources, body=answer)]
 
+    # --- for hosts, search engines and feed readers ------------------------------------------------
+
     def headers(self) -> PageJob:
         return PageJob(self.urls.root() + "_headers", "headers", self.config.default_language, "", {},
-                       body=embed.headers_file(self.urls))
+                       body=hosting.headers_file(self.urls, self.languages))
+
+    def redirects(self) -> PageJob:
+        return PageJob(self.urls.root() + "_redirects", "redirects", self.config.default_language, "", {},
+                       body=hosting.redirects_file(self.urls, self.languages))
+
+    def robots(self) -> PageJob:
+        return PageJob(self.urls.robots(), "robots", self.config.default_language, "", {},
+                       body=seo.robots(self.urls.absolute(self.urls.sitemap())))
+
+    def sitemap(self) -> list[PageJob]:
+        """Every page worth indexing, each with its versions in the other languages (hreflang)."""
+        pages: list[seo.Indexed] = []
+
+        def add(url_in: dict[str, str]) -> None:
+            alternates = ()
+            if len(url_in) > 1:
+                alternates = tuple((code, self.urls.absolute(u)) for code, u in url_in.items())
+                alternates += (("x-default", self.urls.absolute(self.x_default(url_in))),)
+            pages.extend(seo.Indexed(self.urls.absolute(u), alternates) for u in url_in.values())
+
+        def every_language(url_for) -> dict[str, str]:
+            return {code: url_for(code) for code in self.languages}
+
+        links = self.inputs.links
+        self._read("order")
+        self._read("actor_set")
+        self._read("country_set")
+        self._read("pages")
+        for n in range(1, len(self.chunks(tuple(links.stories))) + 1):
+            add(every_language(lambda code: self.urls.home(code, n)))
+        add(every_language(self.urls.actors))
+        add(every_language(self.urls.countries))
+        for slug in self.site.actors:
+            self._read("by_actor", slug)
+            for n in range(1, len(self.chunks(links.by_actor.get(slug, ()))) + 1):
+                add(every_language(lambda code: self.urls.actor(code, slug, n)))
+        for code in self.site.countries:
+            self._read("by_country", code)
+            for n in range(1, len(self.chunks(links.by_country.get(code, ()))) + 1):
+                add(every_language(lambda lang: self.urls.country(lang, code, n)))
+        for story in links.stories.values():
+            self._read("versions", story.slug)
+            add({code: self.urls.article(code, story.slug) for code in self.languages if code in story.versions})
+        for slug in dict.fromkeys(p.slug for p in self.site.pages):
+            add({p.lang: self.urls.page(p.lang, p.slug) for p in self.site.pages if p.slug == slug})
+        files = seo.sitemap_files(pages, self.urls.absolute(self.urls.sitemap()))
+        default = self.config.default_language
+        return [PageJob(url[len(self.urls.absolute("")):], "sitemap", default, "", {}, body=text)
+                for url, text in files]
+
+    def feed(self, lang: str, page_url: str, title: str, slugs: tuple[str, ...], content: bool,
+             sources: tuple[Path, ...] = ()) -> list[PageJob]:
+        """The Atom and JSON feeds of a list page: its newest stories, in `lang` where translated.
+        Language feeds carry each story's full text, an actor's or a country's feed the summaries."""
+        links, t = self.inputs.links, self.inputs.strings[lang]
+        origin = self.urls.absolute("")
+        entries = []
+        for slug in slugs[:FEED_ENTRIES]:
+            story = links.stories[slug]
+            self._read("versions", slug)
+            article = story.version(lang, self.languages)
+            self._read("article", slug, article.lang)
+            body = self.inputs.bodies[(slug, article.lang)].html if content else ""
+            tags = [self.actor_ref(a, lang)["name"] for a in article.actors]
+            tags += [self.country_ref(c, lang)["name"] for c in article.countries]
+            entries.append(feeds.Entry(
+                title=article.title, url=self.urls.absolute(self.urls.article(article.lang, slug)), lang=article.lang,
+                published=article.date, summary=self.summary(article), content_html=feeds.absolute_links(body, origin),
+                author=article.source.name if article.source else "", tags=tuple(tags)))
+        site_title = self.config.site_title(lang)
+        feed = feeds.Feed(
+            title=title if title == site_title else f"{title} · {site_title}", lang=lang,
+            page_url=self.urls.absolute(page_url), atom_url=self.urls.absolute(self.urls.feed(page_url, "atom")),
+            json_url=self.urls.absolute(self.urls.feed(page_url, "json")), author=site_title,
+            subtitle=t("feed_subtitle", name=title), entries=tuple(entries))
+        return [PageJob(self.urls.feed(page_url, "atom"), "feed", lang, "", {}, sources, body=feeds.atom(feed)),
+                PageJob(self.urls.feed(page_url, "json"), "feed", lang, "", {}, sources, body=feeds.json_feed(feed))]
+
+    def home_feed(self, lang: str) -> list[PageJob]:
+        self._read("order")
+        return self.feed(lang, self.urls.home(lang), self.config.site_title(lang), tuple(self.inputs.links.stories),
+                         content=True)
+
+    def actor_feed(self, actor: Actor, lang: str) -> list[PageJob]:
+        self._read("actor", actor.slug)
+        self._read("by_actor", actor.slug)
+        return self.feed(lang, self.urls.actor(lang, actor.slug), self.name(actor, lang)[0],
+                         self.inputs.links.by_actor.get(actor.slug, ()), content=False, sources=(actor.path,))
+
+    def country_feed(self, country: Country, lang: str) -> list[PageJob]:
+        self._read("country", country.code)
+        self._read("by_country", country.code)
+        return self.feed(lang, self.urls.country(lang, country.code), self.name(country, lang)[0],
+                         self.inputs.links.by_country.get(country.code, ()), content=False, sources=(country.path,))
 
     def actor(self, actor: Actor, lang: str) -> list[PageJob]:
         name, name_lang = self.name(actor, lang)
@@ -270,9 +470,14 @@ class Planner:
             "co_actors": [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
                           for other, n in self.inputs.links.co_actors.get(actor.slug, ())],
         }
-        shared["embed"] = self.embed_for("actor", self.urls.actor(lang, actor.slug), name)
+        url = self.urls.actor(lang, actor.slug)
+        shared["embed"] = self.embed_for("actor", url, name)
+        shared["feed"] = self.feed_link(lang, url, name)
+        kind = "Person" if actor.kind == "person" else "Organization"
         return self.paged("actor", lang, lambda code, n: self.urls.actor(code, actor.slug, n), slugs, name, "actors",
-                          "actor.html", shared, (actor.path,))
+                          "actor.html", shared, (actor.path,),
+                          description=actor.role.get(lang) or shared["actor"]["count"],
+                          structured=self.entity_data(kind, actor, lang, url), feed=shared["feed"])
 
     def actor_embed(self, actor: Actor, lang: str) -> list[PageJob]:
         self._read("actor", actor.slug)
@@ -297,9 +502,13 @@ class Planner:
                         "count": self.count("stories_count", len(slugs), lang)},
             "actors": [self.actor_ref(a, lang) for a in self.inputs.links.actors_of_country.get(country.code, ())],
         }
-        shared["embed"] = self.embed_for("country", self.urls.country(lang, country.code), name)
+        url = self.urls.country(lang, country.code)
+        shared["embed"] = self.embed_for("country", url, name)
+        shared["feed"] = self.feed_link(lang, url, name)
         return self.paged("country", lang, lambda code, n: self.urls.country(code, country.code, n), slugs, name,
-                          "countries", "country.html", shared, (country.path,))
+                          "countries", "country.html", shared, (country.path,),
+                          description=shared["country"]["count"],
+                          structured=self.entity_data("Country", country, lang, url), feed=shared["feed"])
 
     def country_embed(self, country: Country, lang: str) -> list[PageJob]:
         self._read("country", country.code)
@@ -383,19 +592,21 @@ class Planner:
         url = self.urls.page(page.lang, page.slug)
         self._read("page", page.slug, page.lang)
         translated = {p.lang: self.urls.page(p.lang, p.slug) for p in self.site.pages if p.slug == page.slug}
-        context = self.base(page.lang, "page", page.title, url, translated, nav=page.slug)
+        context = self.base(page.lang, "page", page.title, url, translated, nav=page.slug,
+                            description=page.summary or "")
         context["page"] = {"title": page.title, "body": self.inputs.page_bodies[(page.slug, page.lang)].html}
         return PageJob(url, "page", page.lang, "page.html", context, (page.path,))
 
     def group_keys(self) -> list[tuple]:
         """Every group of pages that are made together, in writing order: ("article", slug, lang) ..."""
-        keys: list[tuple] = [("root",), ("headers",)]
+        keys: list[tuple] = [("root",), ("lost",), ("headers",), ("redirects",), ("robots",), ("sitemap",)]
         for lang in self.languages:
-            keys += [("home", lang), ("actors", lang), ("countries", lang), ("search", lang), ("notfound", lang)]
+            keys += [("home", lang), ("feed", lang), ("actors", lang), ("countries", lang), ("search", lang),
+                     ("notfound", lang)]
             for slug in self.site.actors:
-                keys += [("actor", slug, lang), ("actor_embed", slug, lang)]
+                keys += [("actor", slug, lang), ("actor_embed", slug, lang), ("actor_feed", slug, lang)]
             for code in self.site.countries:
-                keys += [("country", code, lang), ("country_embed", code, lang)]
+                keys += [("country", code, lang), ("country_embed", code, lang), ("country_feed", code, lang)]
         for story in self.inputs.links.stories.values():
             for lang in story.versions:
                 keys += [("article", story.slug, lang), ("article_embed", story.slug, lang)]
@@ -409,15 +620,22 @@ class Planner:
             story = self.inputs.links.stories[rest[0]]
             article = story.versions[rest[1]]
             return [self.article(story, article)] if kind == "article" else self.article_embed(story, article)
-        if kind in ("actor", "actor_embed"):
-            return (self.actor if kind == "actor" else self.actor_embed)(self.site.actors[rest[0]], rest[1])
-        if kind in ("country", "country_embed"):
-            return (self.country if kind == "country" else self.country_embed)(self.site.countries[rest[0]], rest[1])
+        if kind in ("actor", "actor_embed", "actor_feed"):
+            make = {"actor": self.actor, "actor_embed": self.actor_embed, "actor_feed": self.actor_feed}[kind]
+            return make(self.site.actors[rest[0]], rest[1])
+        if kind in ("country", "country_embed", "country_feed"):
+            make = {"country": self.country, "country_embed": self.country_embed, "country_feed": self.country_feed}[kind]
+            return make(self.site.countries[rest[0]], rest[1])
         if kind == "page":
             return [self.page(next(p for p in self.site.pages if (p.slug, p.lang) == tuple(rest)))]
         if kind == "home":
             return self.homes(rest[0])
-        one = {"root": self.root, "headers": self.headers, "actors": self.actor_index, "countries": self.country_index,
+        if kind == "feed":
+            return self.home_feed(rest[0])
+        if kind == "sitemap":
+            return self.sitemap()
+        one = {"root": self.root, "lost": self.lost, "headers": self.headers, "redirects": self.redirects,
+               "robots": self.robots, "actors": self.actor_index, "countries": self.country_index,
                "search": self.search, "notfound": self.not_found}[kind]
         return [one(*rest)]
 

@@ -263,7 +263,6 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Content-Type", CONTENT_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0]
                         or "application/octet-stream")
         self.set_header("Cache-Control", "no-cache")
-        self.set_header("X-Content-Type-Options", "nosniff")
         for name, value in headers.headers_for(self.preview.rules(), path).items():
             self.set_header(name, value)
         if suffix == ".html":

@@ -8,12 +8,18 @@ from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
 # Folder names a free page may not take: they belong to the builder's own sections.
-RESERVED = frozenset({"articles", "actors", "countries", "search", "page", "css", "js", "img", "static"})
+RESERVED = frozenset({"articles", "actors", "countries", "search", "page", "css", "js", "img", "static", "assets"})
+FEED_FILES = {"atom": "feed.xml", "json": "feed.json"}
 
 
 @dataclass(frozen=True)
 class Urls:
     base_url: str          # absolute, no trailing slash
+    fingerprints: tuple[tuple[str, str], ...] = ()    # static path -> fingerprinted path (assets.py)
+
+    @functools.cached_property
+    def _fingerprinted(self) -> dict[str, str]:
+        return dict(self.fingerprints)
 
     @functools.cached_property
     def base_path(self) -> str:
@@ -59,8 +65,20 @@ class Urls:
         return self._url(lang, slug)
 
     def asset(self, path: str) -> str:
-        """A file copied from static/ (theme or site): css/nashra.css -> /css/nashra.css."""
-        return f"{self.base_path}/{path.lstrip('/')}"
+        """A file copied from static/ (theme or site): css/nashra.css -> /css/nashra.css, or its fingerprinted
+        copy /assets/css/nashra.<hash>.css when the build made one."""
+        path = path.lstrip("/")
+        return f"{self.base_path}/{self._fingerprinted.get(path, path)}"
+
+    def feed(self, page_url: str, kind: str = "atom") -> str:
+        """The Atom or JSON feed of a list page: a language's home, an actor or a country."""
+        return page_url + FEED_FILES[kind]
+
+    def sitemap(self) -> str:
+        return f"{self.base_path}/sitemap.xml"
+
+    def robots(self) -> str:
+        return f"{self.base_path}/robots.txt"
 
     def absolute(self, url: str) -> str:
         parsed = urlparse(self.base_url)

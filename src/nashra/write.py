@@ -23,17 +23,10 @@ class Staging:
             data = data.encode("utf-8")
         target.write_bytes(data)
 
-    def copy_tree(self, source: Path) -> set[PurePosixPath]:
-        """Copy a static/ folder; later calls override earlier ones file by file. Returns what it copied."""
-        copied = set()
-        for path in sorted(source.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                relative = path.relative_to(source)
-                target = self.path / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-                copied.add(PurePosixPath(relative.as_posix()))
-        return copied
+    def copy(self, source: Path, relative: PurePosixPath) -> None:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
     def commit(self) -> None:
         """Put the new folder in place of the old one; the old one is removed only afterwards."""
