@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 ATOM = "http://www.w3.org/2005/Atom"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Root-relative addresses in rendered HTML, which a feed reader cannot resolve on its own.
@@ -67,46 +65,48 @@ def updated(feed: Feed) -> date | datetime | None:
     return max((e.published for e in feed.entries), key=timestamp, default=None)
 
 
+def _escape(value: str) -> str:
+    return _text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _element(tag: str, text: str | None = None, indent: str = " ", **attrs: str) -> str:
+    """One Atom element on its own line: <tag a="v">text</tag>, or <tag a="v" /> without text."""
+    attributes = "".join(f' {name}="{_escape(value)}"' for name, value in attrs.items())
+    if text is None:
+        return f"{indent}<{tag}{attributes} />\n"
+    return f"{indent}<{tag}{attributes}>{_escape(text)}</{tag}>\n"
+
+
 def atom(feed: Feed) -> str:
-    ET.register_namespace("", ATOM)
-
-    def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            element.text = _text(text)
-        return element
-
-    root = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: feed.lang})
-    add(root, "id", feed.page_url)
-    add(root, "title", feed.title)
-    if feed.subtitle:
-        add(root, "subtitle", feed.subtitle)
+    """The feed as Atom, written directly (many feeds per build: several times faster than ElementTree)."""
     newest = updated(feed)
-    add(root, "updated", timestamp(newest) if newest else "1970-01-01T00:00:00Z")
-    add(root, "link", rel="self", type="application/atom+xml", href=feed.atom_url)
-    add(root, "link", rel="alternate", type="text/html", href=feed.page_url, hreflang=feed.lang)
-    add(root, "link", rel="alternate", type="application/feed+json", href=feed.json_url)
-    add(add(root, "author"), "name", feed.author)
-    add(root, "generator", "nashra")
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n', f'<feed xmlns="{ATOM}" xml:lang="{_escape(feed.lang)}">\n',
+           _element("id", feed.page_url), _element("title", feed.title)]
+    if feed.subtitle:
+        out.append(_element("subtitle", feed.subtitle))
+    out += [_element("updated", timestamp(newest) if newest else "1970-01-01T00:00:00Z"),
+            _element("link", rel="self", type="application/atom+xml", href=feed.atom_url),
+            _element("link", rel="alternate", type="text/html", href=feed.page_url, hreflang=feed.lang),
+            _element("link", rel="alternate", type="application/feed+json", href=feed.json_url),
+            " <author>\n", _element("name", feed.author, "  "), " </author>\n",
+            _element("generator", "nashra")]
     if feed.icon:
-        add(root, "icon", feed.icon)
+        out.append(_element("icon", feed.icon))
     for entry in feed.entries:
-        item = ET.SubElement(root, f"{{{ATOM}}}entry", {XML_LANG: entry.lang})
-        add(item, "id", entry.url)
-        add(item, "title", entry.title)
-        add(item, "published", timestamp(entry.published))
-        add(item, "updated", timestamp(entry.published))
-        add(item, "link", rel="alternate", type="text/html", href=entry.url, hreflang=entry.lang)
+        out += [f' <entry xml:lang="{_escape(entry.lang)}">\n', _element("id", entry.url, "  "),
+                _element("title", entry.title, "  "), _element("published", timestamp(entry.published), "  "),
+                _element("updated", timestamp(entry.published), "  "),
+                _element("link", None, "  ", rel="alternate", type="text/html", href=entry.url, hreflang=entry.lang)]
         if entry.author:
-            add(add(item, "author"), "name", entry.author)
-        for tag in entry.tags:
-            add(item, "category", term=tag)
+            out += ["  <author>\n", _element("name", entry.author, "   "), "  </author>\n"]
+        out += [_element("category", None, "  ", term=tag) for tag in entry.tags]
         if entry.summary:
-            add(item, "summary", entry.summary)
+            out.append(_element("summary", entry.summary, "  "))
         if entry.content_html:
-            add(item, "content", entry.content_html, type="html")
-    ET.indent(root, space=" ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            out.append(_element("content", entry.content_html, "  ", type="html"))
+        out.append(" </entry>\n")
+    out.append("</feed>\n")
+    return "".join(out)
 
 
 def json_feed(feed: Feed) -> str:

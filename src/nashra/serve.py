@@ -61,6 +61,17 @@ CONTENT_TYPES = {
 LIVERELOAD_PATH = "/livereload"
 
 
+# The error panel's style, served beside livereload.js (an inline style would break the site's CSP).
+PANEL_STYLE_PATH = "/nashra-serve/error.css"
+PANEL_STYLE = """#nashra-build-error { position: fixed; inset: 0; z-index: 2147483647; overflow: auto; padding: 2rem;
+  background: rgba(20, 20, 20, .94); color: #fff; font: 16px/1.5 system-ui, sans-serif; }
+#nashra-build-error h2 { margin: 0 0 .5rem; color: #ff8a80; }
+#nashra-build-error p { margin: 0 0 1rem; }
+#nashra-build-error pre { white-space: pre-wrap; text-align: start; background: #000; padding: 1rem; margin: 0;
+  border-inline-start: 4px solid #ff8a80; }
+"""
+
+
 class PortInUse(Exception):
     """The port cannot be listened on; the message says why and what to do."""
 
@@ -199,13 +210,20 @@ class Preview:
         return (text[:at] + extra + text[at:]).encode("utf-8")
 
     def error_panel(self, lang: str) -> str:
+        """The panel over the page; its style is a file of its own (PANEL_STYLE), as the site's CSP allows."""
         strings = self.live.strings.get(lang) or next(iter(self.live.strings.values()))
-        return (f'<div id="nashra-build-error" role="alert" lang="{lang}" style="position:fixed;inset:0;z-index:2147483647;'
-                'overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:2rem;font:16px/1.5 system-ui,sans-serif">'
-                f'<h2 style="margin:0 0 .5rem;color:#ff8a80">{html.escape(strings("serve_error_title"))}</h2>'
-                f'<p style="margin:0 0 1rem">{html.escape(strings("serve_error_hint"))}</p>'
-                '<pre dir="ltr" lang="en" style="white-space:pre-wrap;text-align:start;background:#000;padding:1rem;'
-                f'border-inline-start:4px solid #ff8a80;margin:0">{html.escape(self.error)}</pre></div>\n')
+        return (f'<link rel="stylesheet" href="{PANEL_STYLE_PATH}">'
+                f'<div id="nashra-build-error" role="alert" lang="{lang}">'
+                f'<h2>{html.escape(strings("serve_error_title"))}</h2>'
+                f'<p>{html.escape(strings("serve_error_hint"))}</p>'
+                f'<pre dir="ltr" lang="en">{html.escape(self.error)}</pre></div>\n')
+
+
+class PanelStyle(web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(PANEL_STYLE)
 
 
 class SiteHandler(web.RequestHandler):
@@ -477,6 +495,7 @@ class Session:
             app = web.Application([
                 (LIVERELOAD_PATH, ReloadSocket, {"tabs": self.tabs, "output": live.output}),
                 (r"/livereload\.js", LiveReloadJSHandler),
+                (PANEL_STYLE_PATH, PanelStyle),
                 (r"/.*", SiteHandler, {"preview": self.preview}),
             ], log_function=lambda handler: None)
             server = HTTPServer(app)

@@ -20,9 +20,12 @@ def preview(tmp_path, browser):
     shutil.copy(REPO / "site.toml", site / "site.toml")
     server = Served(site)
     context = browser.new_context(viewport={"width": 1000, "height": 800})
+    context.add_init_script("document.addEventListener('securitypolicyviolation', "
+                            "e => console.error('CSP violation: ' + e.violatedDirective));")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if "CSP" in m.text or "Content Security" in m.text else None)
     connect(page, server.address + ARTICLE)
     yield server, page, site / "content" / "articles" / "lafi-koni-meet-kalin.ar.md"
     context.close()
@@ -57,6 +60,10 @@ def test_a_save_shows_on_the_open_page_and_a_broken_save_shows_its_error(preview
     panel = page.locator("#nashra-build-error")
     panel.wait_for(timeout=10_000)
     assert panel.get_attribute("role") == "alert"
+    # Over the whole page, styled by a file the site's Content-Security-Policy allows.
+    panel.locator("pre").wait_for()
+    page.wait_for_function("() => getComputedStyle(document.getElementById('nashra-build-error')).position === 'fixed'")
+    assert panel.bounding_box()["height"] == 800
     assert "تعذّر بناء الموقع" in panel.inner_text()
     assert "content/articles/lafi-koni-meet-kalin.ar.md:3: front matter is not valid YAML" in panel.inner_text()
     assert page.locator("pre", has_text="front matter").get_attribute("dir") == "ltr"
@@ -85,7 +92,7 @@ def test_a_stylesheet_change_is_swapped_without_reloading(preview):
     stylesheet.parent.mkdir(parents=True)
     theme_css = (REPO / "themes" / "default" / "static" / "css" / "nashra.css").read_text(encoding="utf-8")
     stylesheet.write_text(theme_css + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n", encoding="utf-8")
-    page.wait_for_function("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=10_000)
+    page.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=10_000)
     assert page.evaluate("window.__sameDocument") == "yes"
 
 
