@@ -115,3 +115,22 @@ def test_unclosed_quote_names_the_line_it_started_on(make_site):
     root = make_site({"content/articles/a.en.md": '---\ntitle: "Talks\ndate: 2025-01-01\n---\ntext\n'})
     (error,) = errors_of(root)
     assert "starts on line 2" in error.message
+
+
+@pytest.mark.parametrize("template, line, message", [
+    ("{% extends 'base.html' %}\n{% block main %}\n<p>\n{{ page.title \n{% endblock %}\n", 5, "expected token"),
+    ("{% extends 'base.html' %}\n{% block main %}\n{{ page.title }}\n{{ nosuch.title }}\n{% endblock %}\n", 4,
+     "'nosuch' is undefined"),
+])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_template_names_its_file_and_line(make_site, capsys, template, line, message, workers):
+    """A syntax error, or a name the context lacks, even when pages render in worker processes."""
+    files = {"content/pages/about.ar.md": '---\ntitle: "عن"\n---\nنص\n', "templates/page.html": template}
+    files |= {f"content/articles/s{i}.ar.md": article(f"خبر {i}") for i in range(40)}   # enough for workers
+    root = make_site(files)
+    with pytest.raises(BuildError) as caught:
+        build(root, workers=workers)
+    (error,) = caught.value.errors
+    assert (error.path, error.line) == (root / "templates/page.html", line) and message in error.message
+    assert main(["build", str(root)]) == 1
+    assert f"templates/page.html:{line}: template error" in capsys.readouterr().err

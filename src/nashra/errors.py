@@ -18,6 +18,9 @@ class ContentError(Exception):
     def __str__(self) -> str:
         return self.format()
 
+    def __reduce__(self):          # picklable: errors cross from worker processes
+        return ContentError, (self.path, self.line, self.message, self.hint)
+
     def format(self, root: Path | None = None) -> str:
         path = self.path
         if root is not None:
@@ -39,6 +42,9 @@ class BuildError(Exception):
 
     def format(self, root: Path | None = None) -> str:
         return "\n".join(e.format(root) for e in self.errors)
+
+    def __reduce__(self):
+        return BuildError, (self.errors,)
 
 
 def raise_if_any(errors: list[ContentError]) -> None:

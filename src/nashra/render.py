@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -36,4 +37,23 @@ def environment(site_root: Path, theme: Path) -> jinja2.Environment:
 
 
 def render_page(env: jinja2.Environment, template: str, context: dict) -> str:
-    return env.get_template(template).render(context)
+    """A page from its template. A template that does not compile or fails while rendering raises
+    BuildError with the template file and line."""
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateError as exc:
+        raise BuildError([template_error(exc, template)]) from None
+
+
+def template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
+    """Where a template went wrong: the file and line Jinja names, or else the innermost template frame
+    of the traceback (an undefined variable while rendering)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        for frame, number in traceback.walk_tb(exc.__traceback__):
+            name = frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")) and Path(name).is_file():
+                filename, line = name, number
+    return ContentError(Path(filename) if filename else Path("templates") / template, line,
+                        f"template error: {exc.message or type(exc).__name__}",
+                        "fix the template (the site's templates/ overrides the theme's file of the same name)")
