@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -44,6 +45,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--open", action="store_true", help="open the site in the default browser")
     s.add_argument("--verbose", action="store_true", help="also print the time each stage of a rebuild took")
 
+    c = commands.add_parser("check", help="build into a temporary folder and report broken links, invalid HTML "
+                                          "and content to look at",
+                            description="Build the site in SITE into a temporary folder (removed afterwards) and "
+                                        "report build errors, broken internal links, anchors and assets, invalid "
+                                        "HTML (errors), and articles without a translation, unused actors and "
+                                        "countries, duplicate titles and empty summaries (warnings). Exit code 1 "
+                                        "when there is any error. Nothing is requested from other sites unless "
+                                        "--external is given.")
+    c.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: current folder)")
+    c.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text for people (default), or one JSON object for tools")
+    c.add_argument("--external", action="store_true",
+                   help="also request every link to another site (HEAD, then GET; 10 s timeout, 4 at once)")
+    c.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+
     i = commands.add_parser("init", help="make a new site that builds at once",
                             description="Write a minimal site into DIR: site.toml, one article in each "
                                         "language, one actor and one country. Existing files are never overwritten.")
@@ -84,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             except PortInUse as exc:
                 print(exc, file=sys.stderr)
                 return 1
+        elif args.command == "check":
+            from .check import check, format_text      # html5lib loads only when checking
+            report = check(args.site, drafts=args.drafts, external=args.external)
+            print(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.format == "json"
+                  else format_text(report))
+            return 1 if report.errors else 0
         elif args.command == "init":
             for path in init_site(args.dir):
                 print(f"created {path}")
