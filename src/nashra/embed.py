@@ -3,7 +3,8 @@
 An embed view lives at <page>/embed/ (article, actor, country) and its oEmbed JSON at <page>/oembed.json.
 The view posts its height to the host page: {"type": "nashra:embed", "version": 1, "height": <px>}
 (js/embed.js); the snippet's loader (js/embed-loader.js) sizes the iframe that sent it, after checking the
-message comes from this site's origin and has that shape. Without JavaScript the iframe keeps its height.
+message comes from this site's origin and has that shape. A loader that starts after a card has loaded asks
+it to report again ({"type": "nashra:embed-ask", "version": 1}). Without JavaScript the iframe keeps its height.
 """
 
 from __future__ import annotations

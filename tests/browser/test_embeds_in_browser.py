@@ -105,3 +105,21 @@ def test_cards_read_well_280_pixels_wide(browser, serve, tmp_path):
     for frame in page.frames[1:]:
         assert frame.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), frame.url
         assert frame.evaluate("document.documentElement.clientWidth") == 280
+
+
+def test_a_loader_that_starts_after_the_cards_loaded_still_sizes_them(browser, serve, tmp_path):
+    """The loader is async: cards can load and report before it listens. It asks them again."""
+    def late_loader(snippet_of, site) -> str:
+        frames = "".join(snippet_of(p).split("<script")[0].replace('loading="lazy" ', "") for p, _ in EMBEDS)
+        return f'<div style="width:600px">{frames}</div><p id="loader-src" hidden>{site}/js/embed-loader.js</p>'
+    _, host = partner_site(tmp_path, serve, late_loader)
+    page = browser.new_context().new_page()
+    page.goto(host + "/")
+    page.wait_for_load_state("load")                       # every card has loaded and reported to no one
+    assert page.evaluate("[...document.querySelectorAll('iframe')].every(f => !f.style.height)")
+    page.evaluate("() => { const s = document.createElement('script'); "
+                  "s.src = document.getElementById('loader-src').textContent; document.body.append(s); }")
+    page.wait_for_function("() => [...document.querySelectorAll('iframe[data-nashra-embed]')].every(f => f.style.height)",
+                           timeout=10_000)
+    heights = page.evaluate("[...document.querySelectorAll('iframe')].map(f => f.getBoundingClientRect().height)")
+    assert all(h not in (HEIGHT["article"], HEIGHT["actor"]) for h in heights), heights

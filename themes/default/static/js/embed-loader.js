@@ -22,4 +22,9 @@
       }
     }
   });
+  // Cards that loaded before this script missed their first report: ask them again. A frame still loading
+  // is not yet at `origin`, so the question is dropped, and the card reports when it loads.
+  for (const frame of document.querySelectorAll("iframe[data-nashra-embed]")) {
+    if (frame.contentWindow) frame.contentWindow.postMessage({ type: "nashra:embed-ask", version: 1 }, origin);
+  }
 })();
