@@ -247,3 +247,31 @@ def light_stem(folded: str) -> str:
         if folded.endswith("s") and not folded.endswith(("us", "ss", "is")):
             return folded[:-1]
     return folded
+
+
+# --- ASCII for addresses (slugs) ------------------------------------------------------------------
+
+# One reading of each letter, without short vowels (the script writes none): close to how Arabic names
+# are usually spelt in Latin letters, and stable, which matters more for an address than accuracy.
+_LATIN_OF = str.maketrans({
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
+    "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "",
+    "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y",
+    "ى": "a", "ء": "", "ئ": "", "ؤ": "", "پ": "p", "چ": "ch", "گ": "g", "ڤ": "v", "ک": "k", "ی": "y",
+})
+
+
+def to_ascii(text: str) -> str:
+    """Lower-case ASCII letters and digits, words separated by spaces: "إبراهيم قالن" -> "ibrahym qaln",
+    "Kalın" -> "kalin". The definite article is written al- as names usually are: "الباعور" -> "al baawr"."""
+    out = []
+    for original in WORD_RE.findall(text):
+        word = re.sub(f"[{WORD_MARKS}]", "", original.lower())                # harakat, tatweel
+        if word.startswith("ال") and len(word) > 3:                          # not أل (Alexander)
+            word = "al " + word[2:]
+        word = _fold_latin(unicodedata.normalize("NFKD", word.translate(_LATIN_OF)))
+        word = "".join(ch for ch in word if not unicodedata.combining(ch))   # Kalın, Çelik
+        ascii_word = re.sub(r"[^a-z0-9 ]+", "", word.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))
+        if ascii_word.strip():
+            out.append(ascii_word.strip())
+    return " ".join(out)

@@ -60,6 +60,24 @@ def _parser() -> argparse.ArgumentParser:
                    help="also request every link to another site (HEAD, then GET; 10 s timeout, 4 at once)")
     c.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
 
+    m = commands.add_parser("import", help="turn scraped news text or saved pages into articles",
+                            description="Read plain-text files (a news page copied as text) or saved HTML pages, "
+                                        "drop the page's furniture (menus, related stories, comments, mastheads), "
+                                        "split pages that hold several stories, link the site's actors and "
+                                        "countries, and write content/articles/<slug>.<lang>.md, one per story. "
+                                        "Never overwrites a file; never guesses a date.")
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE", help="text (.txt) or saved page (.html) files")
+    m.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: current folder)")
+    m.add_argument("--lang", help="the language of the files (default: told from the text)")
+    m.add_argument("--source", help="the publisher's name, when the text does not give it")
+    m.add_argument("--url", help="the address the story was published at")
+    m.add_argument("--date", help="the day the story was published, YYYY-MM-DD (else the file gets a placeholder "
+                                  "the build asks you to fill in)")
+    m.add_argument("--create-actors", action="store_true",
+                   help="also write an actor file for each person named in the text who is not on the site")
+    m.add_argument("--dry-run", action="store_true", help="show what would be written, and write nothing")
+    m.add_argument("--verbose", action="store_true", help="also list every line dropped, and why")
+
     i = commands.add_parser("init", help="make a new site that builds at once",
                             description="Write a minimal site into DIR: site.toml, one article in each "
                                         "language, one actor and one country. Existing files are never overwritten.")
@@ -84,6 +102,44 @@ def _summary(report: BuildReport) -> str:
             + "\n".join(lines))
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .importer import plan_import, write
+    plan = plan_import(args.site, args.files, args.lang, args.source, args.url, args.date, args.create_actors)
+    root = args.site.resolve()
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(root))
+        except ValueError:
+            return str(path)
+
+    for article in plan.articles:
+        review = "  (title from the first sentence: review it)" if article.title_from_text else ""
+        print(f"{shown(article.path)}: {article.title}{review}")
+        print(f"  from {article.origin.name} lines {article.lines[0]}-{article.lines[1]} ({article.split_reason}); "
+              f"source: {article.source or '-'}; date: {article.date or 'to fill in'}"
+              + (f' (the text says "{article.date_words}")' if not article.date and article.date_words else ""))
+        print(f"  actors: {', '.join(article.actors) or '-'}; countries: {', '.join(article.countries) or '-'}")
+        if article.note:
+            print(f"  note: {article.note}")
+    for proposal in plan.proposals:
+        action = f"wrote content/actors/{proposal.slug}.md" if proposal.slug else "not on the site"
+        print(f"person: {proposal.name} ({action}), {proposal.file.name}:{proposal.line}: {proposal.sentence}")
+    if args.verbose:
+        for path, dropped in plan.dropped.items():
+            for line in dropped:
+                print(f"dropped {path.name}:{line.number}: {line.text[:70]} ({line.reason})")
+    if args.dry_run:
+        print(f"Dry run: {len(plan.articles)} article(s) and {len(plan.actors)} actor(s) would be written; "
+              "nothing was written.")
+        return 0
+    written = write(plan)
+    undated = sum(1 for a in plan.articles if not a.date)
+    print(f"Wrote {len(written)} file(s)." + (f" {undated} article(s) need a date: search for 'date: TODO'."
+                                               if undated else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -106,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.format == "json"
                   else format_text(report))
             return 1 if report.errors else 0
+        elif args.command == "import":
+            return _import(args)
         elif args.command == "init":
             for path in init_site(args.dir):
                 print(f"created {path}")

@@ -197,6 +197,10 @@ def parse_date(doc: RawDocument, key: str = "date") -> tuple[dt.date | dt.dateti
         raise ContentError(doc.path, doc.line(key) if key in doc.lines else 1, f"missing {key}",
                            f"add a line {key}: YYYY-MM-DD to the front matter")
     text = str(value).strip()
+    if text == "TODO":
+        raise _fail(doc, key, f"the {key} is still to be set (nashra import leaves it: it never guesses a date)",
+                    "write the day the story was published as YYYY-MM-DD; the comment on that line says "
+                    "what the text itself says, such as اليوم الخميس")
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return dt.date.fromisoformat(text), text
