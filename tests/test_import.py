@@ -225,3 +225,21 @@ def test_an_english_page_is_one_story_with_its_headline(empty_site, tmp_path, ca
     assert meta["actors"] == ["recep-tayyip-erdogan", "fayez-al-sarraj"]
     assert meta["countries"] == ["ly", "tr"]                     # "Turkish": an adjective the country lists
     assert len(paragraphs(body)) == 3 and "Another story" not in body and "Comments" not in body
+
+
+def test_people_proposals_on_a_site_with_no_actors(empty_site, capsys):
+    """Measured against the sample's people: every proposal is one of them, and most are found."""
+    people = {}
+    for path in (empty_site / "content/actors").glob("*.md"):
+        meta = front(path)[0]
+        if meta.get("kind", "person") == "person":
+            for name in [meta["name"]["ar"], *(meta.get("aliases") or {}).get("ar", [])]:
+                people[name] = path.stem
+        path.unlink()
+    assert main(["import", *map(str, SEEDS), "--site", str(empty_site), "--dry-run"]) == 0
+    proposed = set(re.findall(r"^person: (.+?) \(not on the site\)", capsys.readouterr().out, re.M))
+    right = {name for name in proposed if name in people}
+    found = {people[name] for name in right}
+    print(f"people proposed on a site with no actors: {len(found)} of {len(set(people.values()))} people, "
+          f"{len(proposed - right)} wrong: {sorted(proposed - right)}")
+    assert proposed == right and len(found) >= 10 and len(set(people.values())) == 12

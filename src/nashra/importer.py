@@ -196,7 +196,10 @@ class EntityFinder:
         return [key for kind, key in found if kind == "actor"], [key for kind, key in found if kind == "country"]
 
     def known(self, name: str) -> bool:
-        return bool(self.table.find(name, set())) or any(table.find(name, set()) for table, _ in self.shared)
+        """Whether the whole of `name` is a name or alias of the site's."""
+        whole = len(name.rstrip())
+        return any(start == 0 and end == whole for table in [self.table] + [t for t, _ in self.shared]
+                   for start, end, _ in table.find(name, set()))
 
 
 def _content_words(text: str) -> set[str]:
@@ -204,32 +207,69 @@ def _content_words(text: str) -> set[str]:
 
 
 def propose_people(story: Story, finder: EntityFinder, origin: Path) -> list[Proposal]:
-    """Names after a role word, set off by commas or ending the clause ("مسؤول الملف، فلان فلان، الذي"),
-    that no actor of the site answers to."""
-    proposals = []
+    """People the story names who are not on the site. Arabic news introduces a person by a role, then
+    the name: set off by commas ("مسؤول الملف، فلان فلان، الذي"), after the role's nationality adjective
+    ("الرئيس الصيني شي جين بينج حول"), or joined to a name just given ("فلان، وفلان الفلاني،")."""
+    proposals: list[Proposal] = []
     for line in story.paragraphs:
         for sentence in re.split(r"(?<=[.!?؟])\s+", line.text):
+            names: list[str] = []
             segments = [s.strip() for s in re.split(r"[،,:؛]", sentence)]
+            previous_is_name = False
             for before, segment in zip([""] + segments, segments):
-                name = _name_in(segment, before)
-                if name and not finder.known(name):
+                name = _apposition(segment, before) or _after_nationality(segment)
+                if not name and previous_is_name and segment.startswith("و"):
+                    name = _name_words(segment[1:].split())
+                previous_is_name = bool(name) or (len(segment.split()) <= 4 and finder.known(segment))
+                if name:
+                    names.append(name)
+            for name in dict.fromkeys(names):
+                if not finder.known(name):
                     proposals.append(Proposal(name, sentence, origin, line.number))
     return proposals
 
 
-def _name_in(segment: str, before: str) -> str:
+def _bare(word: str) -> str:
+    return word[1:] if word.startswith("و") and word[1:] in ROLE_WORDS else word
+
+
+def _apposition(segment: str, before: str) -> str:
+    """A name that is the whole comma-separated segment after a role, or after a title in the segment."""
     parts = segment.rstrip(".").split()
-    role_before = any(w in ROLE_WORDS for w in before.split()[:4])
-    if parts and parts[0] in ("السيد", "السيدة", "الشيخ", "الدكتور"):
-        parts, role_before = parts[1:], True
-    elif parts and (parts[0] in ROLE_WORDS or parts[0].startswith("و") and parts[0][1:] in ROLE_WORDS):
+    role_before = any(_bare(w) in ROLE_WORDS for w in before.split()[:4])
+    if parts and _bare(parts[0]) in ROLE_WORDS:
         parts, role_before = parts[1:], True      # "ونائبه جمال الدين تشاليك"
-    if not role_before or not 2 <= len(parts) <= 4:
+    return _name_words(parts) if role_before and len(parts) <= 4 else ""
+
+
+def _after_nationality(segment: str) -> str:
+    """"رئيس المجلس الرئاسي الليبي محمد المنفي": the words after a role's nationality adjective."""
+    parts = segment.rstrip(".").split()
+    nationality = re.compile(r"ال[\u0621-\u064a]{2,}(?:ي|ية)")
+    for i, word in enumerate(parts[:-1]):
+        if nationality.fullmatch(parts[i + 1]):
+            continue                                       # "الرئاسي الليبي ...": the last adjective
+        if nationality.fullmatch(word) and any(_bare(w) in ROLE_WORDS for w in parts[max(0, i - 5):i]):
+            tail = []
+            for after in parts[i + 1:]:
+                if arabic.fold(after) in NOT_NAME or _bare(after) in ROLE_WORDS or after.startswith("وال"):
+                    break
+                tail.append(after)
+            name = _name_words(tail[:4]) if 2 <= len(tail) <= 4 else ""
+            if name:
+                return name
+    return ""
+
+
+def _name_words(parts: list[str]) -> str:
+    """The words as a person's name, or "" when they read as a phrase (2 to 4 plain Arabic words, none of
+    them a common word, a plural, an adjective or joined by "and")."""
+    if not 2 <= len(parts) <= 4:
         return ""
     if any(arabic.fold(w) in NOT_NAME or not re.fullmatch(r"[\u0621-\u064a]+", w) for w in parts):
         return ""
     if any(w.endswith(("ات", "ية", "يه")) for w in parts) or any(w.startswith("و") and len(w) > 4 for w in parts[1:]):
-        return ""                          # plural nouns, adjectives, "and ...": a phrase, not a name
+        return ""
     return " ".join(parts)
 
 
