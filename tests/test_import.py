@@ -243,3 +243,22 @@ def test_people_proposals_on_a_site_with_no_actors(empty_site, capsys):
     print(f"people proposed on a site with no actors: {len(found)} of {len(set(people.values()))} people, "
           f"{len(proposed - right)} wrong: {sorted(proposed - right)}")
     assert proposed == right and len(found) >= 10 and len(set(people.values())) == 12
+
+
+HTML = Path(__file__).parent / "fixtures" / "html"
+
+
+@pytest.mark.parametrize("name, lang", [("ar-libya-turkey", "ar"), ("ar-rt-erdogan-sarraj", "ar"),
+                                        ("en-erdogan-sarraj", "en"), ("ar-legacy-windows-1256", "ar")])
+def test_a_saved_page_becomes_its_story(empty_site, capsys, name, lang):
+    """Saved HTML pages (tests/fixtures/html, with furniture of every kind): the story's lines, no other."""
+    headline, *story = (HTML / f"{name}.story.txt").read_text(encoding="utf-8").splitlines()
+    assert main(["import", str(HTML / f"{name}.html"), "--site", str(empty_site)]) == 0
+    (written,) = (empty_site / "content/articles").glob(f"*.{lang}.md")
+    meta, raw, body = front(written)
+    assert meta["title"] == headline and "# review" not in raw
+    got = [re.sub(r"^- ", "", p) for block in paragraphs(body) for p in block.split("\n")]
+    # The "المصدر: RT" line is the source, not a paragraph.
+    assert got == [line.lstrip("•- ") for line in story if not line.startswith("المصدر:")], name
+    assert "جميع الحقوق محفوظة" not in body and "<script" not in body and "onerror" not in body
+    assert meta["date"] != "TODO" or name == "ar-legacy-windows-1256"

@@ -34,6 +34,7 @@ CHROME = ("مباشر", "أين يمكنك متابعتنا", "أقسام مهم
           "live", "الرئيسية", "home")
 EDITORIAL = re.compile(r"(مجلس التحرير|رئيس التحرير|رئيس مجلس الإدارة|مدير التحرير|editor[- ]in[- ]chief|"
                        r"editorial board)", re.I)
+COPYRIGHT = re.compile(r"(جميع الحقوق محفوظة|الحقوق محفوظة|all rights reserved|©|\(c\) \d{4})", re.I)
 SOURCE_LINE = re.compile(r"^\s*(?:المصدر|مصدر الخبر|source)\s*[:：]\s*(.+?)\s*$", re.I)
 COUNT_LINE = re.compile(r"^\s*[\d٠-٩]+\s+(?:خبر|أخبار|قصة|stories|story)\s*$", re.I)
 BYLINE = ("نشر", "نشر في", "بواسطة", "كتب", "by", "published")
@@ -128,6 +129,8 @@ def clean(lines: list[str]) -> Page:
             drop(line, f"source line (source: {match.group(1)})")
         elif EDITORIAL.search(line.text) and not is_text(line.text):
             drop(line, "masthead or editorial-board line")
+        elif COPYRIGHT.search(line.text) and len(words(line.text)) <= 15:
+            drop(line, "copyright footer")
         elif plain in CHROME or COUNT_LINE.match(line.text):
             drop(line, "page chrome: live strip, section menu or share button")
         elif is_bullet(line.text) and not is_text(line.text):
