@@ -262,3 +262,9 @@ def test_a_saved_page_becomes_its_story(empty_site, capsys, name, lang):
     assert got == [line.lstrip("•- ") for line in story if not line.startswith("المصدر:")], name
     assert "جميع الحقوق محفوظة" not in body and "<script" not in body and "onerror" not in body
     assert meta["date"] != "TODO" or name == "ar-legacy-windows-1256"
+
+
+def test_a_url_alone_names_the_source(empty_site, capsys):
+    assert main(["import", str(SEEDS[2]), "--site", str(empty_site), "--url", "https://www.example.ly/news/1"]) == 0
+    (written,) = (empty_site / "content/articles").glob("*.md")
+    assert front(written)[0]["source"] == {"name": "example.ly", "url": "https://www.example.ly/news/1"}

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from . import arabic
 from .clean import Dropped, Story, clean, is_bullet
@@ -342,13 +343,19 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
             plan.articles.append(Planned(
                 path=articles / f"{slug}.{story_lang}.md", lang=story_lang, title=title, title_from_text=from_text,
                 date=date or stated.get("date"), date_words=said.group(0) if said else None,
-                source=source or page.source or stated.get("source"), url=url or stated.get("url"),
+                source=source or page.source or stated.get("source") or _host(url or stated.get("url")),
+                url=url or stated.get("url"),
                 actors=actors + [a for a in new_actors if a not in actors], countries=countries,
                 body=markdown(story), origin=path,
                 lines=(story.title_line or story.paragraphs[0].number, story.paragraphs[-1].number),
                 split_reason=story.split_reason, note=note))
     raise_if_any(errors)
     return plan
+
+
+def _host(url: str | None) -> str | None:
+    """A source's name when only its address is known: https://www.alamsar.net/x -> alamsar.net."""
+    return urlparse(url).netloc.removeprefix("www.") or None if url else None
 
 
 def _actor_file(person: Proposal, lang: str) -> str:
@@ -362,7 +369,11 @@ def write(plan: ImportPlan) -> list[Path]:
     written = []
     for path, text in list(plan.actors.items()) + [(a.path, a.text()) for a in plan.articles]:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as out:       # "x": fails rather than overwrite
-            out.write(text)
+        try:
+            with open(path, "x", encoding="utf-8") as out:       # "x": fails rather than overwrite
+                out.write(text)
+        except FileExistsError:
+            raise_if_any([ContentError(path, None, "this file appeared while importing; it was left as it was",
+                                       "import again: the story gets a free name")])
         written.append(path)
     return written
