@@ -221,3 +221,28 @@ def test_external_links_only_with_external(make_site, remote, capsys):
     assert f"{remote}/missing: HTTP 404" in broken["message"] and "public/en/articles/visit/index.html" in broken["message"]
     assert broken["file"] == "public/en/articles/visit/index.html"
     assert broken["source"] == "content/articles/visit.en.md" and "content/articles/visit.en.md" in broken["hint"]
+
+
+def test_feeds_and_the_sitemap_are_read_too(tmp_path):
+    """Addresses in sitemap.xml and the feeds must lead to pages; a feed that does not parse is an error."""
+    from nashra.check import feed_findings, parse_feeds, reference_findings
+    from nashra.urls import Urls
+    public = tmp_path / "public"
+    (public / "ar").mkdir(parents=True)
+    (public / "ar/index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    (public / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://example.org/ar/</loc></url><url><loc>https://example.org/ar/gone/</loc></url></urlset>",
+        encoding="utf-8")
+    (public / "ar/feed.xml").write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>&nbsp;</title></feed>',
+                                        encoding="utf-8")
+    (public / "ar/feed.json").write_text('{"home_page_url": "https://example.org/ar/", "items": '
+                                         '[{"url": "https://example.org/ar/missing/"}]}', encoding="utf-8")
+    feeds = parse_feeds(public)
+    files = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
+    broken, _ = reference_findings(feeds, files, Urls("https://example.org"), {})
+    assert sorted((f.file, f.code) for f in broken) == [("public/ar/feed.json", "broken-link"),
+                                                        ("public/sitemap.xml", "broken-link")]
+    assert "/ar/gone/" in next(f.message for f in broken if f.file == "public/sitemap.xml")
+    (invalid,) = feed_findings(feeds)
+    assert (invalid.file, invalid.code, invalid.level) == ("public/ar/feed.xml", "invalid-feed", "error")

@@ -12,6 +12,7 @@ import concurrent.futures
 import dataclasses
 import difflib
 import http.client
+import json
 import tempfile
 import time
 import urllib.error
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import SplitResult, quote, unquote, urldefrag, urljoin, urlsplit, urlunsplit
+from xml.etree import ElementTree
 
 import html5lib
 from html5lib.constants import E as PARSE_ERROR_TEXTS
@@ -134,10 +136,11 @@ def check(root: Path, drafts: bool = False, external: bool = False, workers: int
         urls = Urls(config.base_url)
 
         pages = parse_pages(public, workers)
+        feeds = parse_feeds(public)
         files = {path.relative_to(public).as_posix() for path in public.rglob("*") if path.is_file()}
         sources = page_sources(site, urls, root)
-        findings, outside = reference_findings(pages, files, urls, sources)
-        findings += html_findings(pages, sources)
+        findings, outside = reference_findings(pages | feeds, files, urls, sources)
+        findings += html_findings(pages, sources) + feed_findings(feeds)
         if external:
             findings += external_findings(outside, sources, timeout)
     missing, translation_findings = missing_translations(site, links, root)
@@ -261,6 +264,35 @@ def parse_pages(public: Path, workers: int | None = None) -> dict[str, ParsedPag
         return [parse_page(public / name, name) for name in chunk]
 
     return {page.name: page for chunk in map_chunks(parse_chunk, names, workers) for page in chunk}
+
+
+def parse_feeds(public: Path) -> dict[str, ParsedPage]:
+    """The addresses in the feeds and the sitemap (Atom and sitemap XML, JSON Feed), read as "pages" whose
+    links are checked like a page's; a file that does not parse gets its error instead."""
+    found: dict[str, ParsedPage] = {}
+    for path in sorted([*public.rglob("*.xml"), *public.rglob("feed.json")]):
+        name = path.relative_to(public).as_posix()
+        page = found[name] = ParsedPage(name, set(), [], [])
+        try:
+            if path.suffix == ".json":
+                data = json.loads(path.read_text(encoding="utf-8"))
+                urls = [data.get("home_page_url"), data.get("feed_url")]
+                urls += [item.get("url") for item in data.get("items", [])]
+            else:
+                root = ElementTree.parse(path).getroot()
+                urls = [e.get("href") for e in root.iter() if e.tag.rpartition("}")[2] == "link"]
+                urls += [e.text for e in root.iter() if e.tag.rpartition("}")[2] == "loc"]
+        except (ValueError, ElementTree.ParseError, AttributeError) as exc:
+            page.errors.append((getattr(exc, "position", (None, 0))[0] or 0, 0, str(exc)))
+            continue
+        page.refs.extend(Ref(url.strip(), "link", "feed or sitemap address", None) for url in urls if url)
+    return found
+
+
+def feed_findings(feeds: Mapping[str, ParsedPage]) -> list[Finding]:
+    return [Finding("error", "invalid-feed", f"{OUTPUT}/{name}", line or None, f"the file does not parse: {text}",
+                    "a template or the content wrote characters XML or JSON cannot carry; report it")
+            for name, page in feeds.items() for line, _, text in page.errors]
 
 
 def page_sources(site: Site, urls: Urls, root: Path) -> dict[str, str]:
