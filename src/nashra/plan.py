@@ -308,7 +308,7 @@ class Planner:
         """schema.org NewsArticle: who it is about (actors) and where (countries), and its source."""
         lang = article.lang
         data = {"@type": "NewsArticle", "headline": article.title, "description": summary,
-                "datePublished": feeds.timestamp(article.date), "inLanguage": lang,
+                "datePublished": article.date.isoformat(), "inLanguage": lang,
                 "url": self.urls.absolute(url), "mainEntityOfPage": self.urls.absolute(url),
                 "image": [self.urls.absolute(self.urls.asset(SHARE_IMAGE["path"]))],
                 "publisher": self.publisher(lang)}
