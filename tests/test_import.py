@@ -268,3 +268,20 @@ def test_a_url_alone_names_the_source(empty_site, capsys):
     assert main(["import", str(SEEDS[2]), "--site", str(empty_site), "--url", "https://www.example.ly/news/1"]) == 0
     (written,) = (empty_site / "content/articles").glob("*.md")
     assert front(written)[0]["source"] == {"name": "example.ly", "url": "https://www.example.ly/news/1"}
+
+
+def test_a_saved_page_is_one_story_and_its_sub_headings_stay_in_it(empty_site, tmp_path, capsys):
+    paragraph = "وأكد الجانبان أهمية تكثيف الجهود الدولية المنسقة لدعم الحل السياسي في ليبيا، مشددين على ضرورة {}."
+    html = ('<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>خبر</title></head><body>'
+            '<nav><a href="/">الرئيسية</a> <a href="/a">سياسة</a></nav><article><h1>ليبيا وتركيا تبحثان دعم الاستقرار</h1>'
+            f'<p>{paragraph.format("الحفاظ على وحدة الأراضي الليبية")}</p><h2>خلفية العلاقات بين البلدين</h2>'
+            f'<p>{paragraph.format("ترسيخ مؤسسات الدولة")}</p><p>{paragraph.format("دعم الاستقرار")}</p></article></body></html>')
+    page_file = tmp_path / "page.html"
+    page_file.write_text(html, encoding="utf-8")
+    assert main(["import", str(page_file), "--site", str(empty_site), "--date", "2025-01-01"]) == 0
+    (written,) = (empty_site / "content/articles").glob("*.md")
+    meta, _, body = front(written)
+    assert meta["title"] == "ليبيا وتركيا تبحثان دعم الاستقرار"
+    assert paragraphs(body)[1] == "## خلفية العلاقات بين البلدين" and len(paragraphs(body)) == 4
+    public = build(empty_site).output
+    assert page(public, f"ar/articles/{written.name.split('.')[0]}").xpath("//h2/text()")[0] == "خلفية العلاقات بين البلدين"

@@ -65,6 +65,7 @@ class Story:
     title_line: int | None              # None: no headline; the title is the first sentence (review it)
     paragraphs: list[Line] = field(default_factory=list)
     split_reason: str = ""              # why a new story started here
+    headings: set[int] = field(default_factory=set)     # lines that are sub-headings (a saved page's <h2>)
 
     @property
     def needs_review(self) -> bool:
@@ -101,8 +102,9 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().split()).strip(" :.-–|")
 
 
-def clean(lines: list[str]) -> Page:
-    """The stories of a page, given its text lines (numbered from 1)."""
+def clean(lines: list[str], one_story: bool = False) -> Page:
+    """The stories of a page, given its text lines (numbered from 1). With `one_story` (a saved article
+    page), a later headline-like line that text follows is a sub-heading of the story, not a new story."""
     numbered = [Line(n, " ".join(t.split())) for n, t in enumerate(lines, 1) if t.strip()]
     dropped: list[Dropped] = []
     source: str | None = None
@@ -161,6 +163,9 @@ def clean(lines: list[str]) -> Page:
                 pending = []
                 if stories and _plain(headline.text) == _plain(stories[-1].title):
                     drop(headline, "the story's headline, repeated")
+                elif one_story and stories and stories[-1].paragraphs:
+                    stories[-1].paragraphs.append(headline)
+                    stories[-1].headings.add(headline.number)
                 else:
                     stories.append(Story(headline.text, headline.number, split_reason="headline"))
             if not stories:
@@ -172,7 +177,8 @@ def clean(lines: list[str]) -> Page:
         drop(line, "short line with no story after it: a menu entry or another story's headline")
 
     # 3. Headless stories that hold several: split at ledes.
-    stories = [part for story in stories for part in _split_at_ledes(story)]
+    if not one_story:
+        stories = [part for story in stories for part in _split_at_ledes(story)]
     for story in stories:
         if story.title_line is None:
             story.title = first_sentence(story.paragraphs[0].text)

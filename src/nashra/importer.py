@@ -148,6 +148,8 @@ def markdown(story: Story) -> str:
                 blocks[-1] += "\n" + item
                 continue
             blocks.append(item)
+        elif line.number in story.headings:
+            blocks.append("## " + _escape(line.text))
         else:
             blocks.append(_escape(line.text, start=True))
     return "\n\n".join(blocks) + "\n"
@@ -312,7 +314,7 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
         except ContentError as exc:
             errors.append(exc)
             continue
-        page = clean(lines)
+        page = clean(lines, one_story=path.suffix.lower() in (".html", ".htm"))
         plan.dropped[path] = page.dropped
         if not page.stories:
             errors.append(ContentError(path, None, "no story found: every line looks like page furniture",
