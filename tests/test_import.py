@@ -143,6 +143,7 @@ def test_an_import_never_overwrites_a_file(empty_site, capsys):
     files = sorted((empty_site / "content/articles").glob("*.md"))
     assert {f.name for f in files} == {first.name, first.name.replace(".ar.md", "-2.ar.md")}
     assert f"note: an article {first.name.split('.')[0]!r} exists already" in out
+    assert f"the site has this story already: content/articles/{first.name}" in out
 
 
 @pytest.mark.parametrize("data, message", [

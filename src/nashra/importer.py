@@ -306,6 +306,8 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
     articles = root / "content" / "articles"
     taken = {p.name.split(".", 1)[0] for p in articles.glob("*.md")} if articles.is_dir() else set()
     taken_actors = set(site.actors)
+    # The site's stories by their opening words, to say when a page is imported a second time.
+    openings = {_opening(a.body): a.path for a in site.articles}
     plan = ImportPlan()
     errors: list[ContentError] = []
     for path in files:
@@ -341,6 +343,9 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
                     new_actors.append((known or person).slug)
             actors, countries = finder.find([title] + [p.text for p in story.paragraphs])
             slug, note = slug_for(title, taken)
+            twin = openings.get(_opening(story.paragraphs[0].text))
+            if twin is not None:
+                note = "; ".join(filter(None, [note, f"the site has this story already: {twin.relative_to(root)}"]))
             said = RELATIVE_DAY.search(" ".join(p.text for p in story.paragraphs[:2]))
             plan.articles.append(Planned(
                 path=articles / f"{slug}.{story_lang}.md", lang=story_lang, title=title, title_from_text=from_text,
@@ -353,6 +358,11 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
                 split_reason=story.split_reason, note=note))
     raise_if_any(errors)
     return plan
+
+
+def _opening(text: str) -> str:
+    """The first words of a story, folded: the same story imported twice opens the same way."""
+    return " ".join(arabic.fold(w) for w in arabic.words(text)[:12])
 
 
 def _host(url: str | None) -> str | None:
