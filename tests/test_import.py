@@ -243,7 +243,8 @@ def test_people_proposals_on_a_site_with_no_actors(empty_site, capsys):
     found = {people[name] for name in right}
     print(f"people proposed on a site with no actors: {len(found)} of {len(set(people.values()))} people, "
           f"{len(proposed - right)} wrong: {sorted(proposed - right)}")
-    assert proposed == right and len(found) >= 10 and len(set(people.values())) == 12
+    assert proposed == right and len(found) == len(set(people.values())) == 12
+    assert len(proposed) == 12                                   # عبد الله / عبدالله: one person, once
 
 
 HTML = Path(__file__).parent / "fixtures" / "html"

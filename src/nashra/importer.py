@@ -29,7 +29,7 @@ RELATIVE_DAY = re.compile(r"(?:(?:اليوم|أمس|الأمس|مساء|صباح
                           r"wednesday|thursday|friday|saturday|sunday))\b", re.I)
 DATE_PLACEHOLDER = "TODO"
 # Words before a person's name in news text (a role, a title), for proposing new actors.
-ROLE_WORDS = ("رئيس", "الرئيس", "نائب", "النائب", "وزير", "الوزير", "سفير", "السفير", "مسؤول", "المسؤول", "مدير",
+ROLE_WORDS = ("رئيس", "الرئيس", "نائب", "النائب", "النائبان", "نائبا", "وزير", "الوزير", "سفير", "السفير", "مسؤول", "المسؤول", "مدير",
               "المدير", "المكلف", "المتحدث", "الأمين", "قائد", "القائد", "السيد", "السيدة", "الشيخ", "الدكتور",
               "ونائبه", "نائبه")
 NOT_NAME = frozenset(arabic.fold(w) for w in (
@@ -220,7 +220,7 @@ def propose_people(story: Story, finder: EntityFinder, origin: Path) -> list[Pro
             segments = [s.strip() for s in re.split(r"[،,:؛]", sentence)]
             previous_is_name = False
             for before, segment in zip([""] + segments, segments):
-                name = _apposition(segment, before) or _after_nationality(segment)
+                name = _apposition(segment, before) or _after_nationality(segment) or _led_by(segment)
                 if not name and previous_is_name and segment.startswith("و"):
                     name = _name_words(segment[1:].split())
                 previous_is_name = bool(name) or (len(segment.split()) <= 4 and finder.known(segment))
@@ -261,6 +261,21 @@ def _after_nationality(segment: str) -> str:
             name = _name_words(tail[:4]) if 2 <= len(tail) <= 4 else ""
             if name:
                 return name
+    return ""
+
+
+def _same_name(one: str, other: str) -> bool:
+    """عبد الله اللافي and عبدالله اللافي, إبراهيم and ابراهيم: one person."""
+    return arabic.fold_text(one).replace(" ", "") == arabic.fold_text(other).replace(" ", "")
+
+
+def _led_by(segment: str) -> str:
+    """"بقيادة خليفة حفتر المدعوم": the name after "led by" or "headed by" (three words after عبد or أبو)."""
+    parts = segment.rstrip(".").split()
+    for i, word in enumerate(parts[:-2]):
+        if word in ("بقيادة", "برئاسة"):
+            size = 3 if parts[i + 1] in ("عبد", "أبو", "ابو") else 2
+            return _name_words(parts[i + 1:i + 1 + size])
     return ""
 
 
@@ -333,7 +348,7 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
                 title, from_text = stated["title"], False
             new_actors = []
             for person in propose_people(story, finder, path):
-                known = next((p for p in plan.proposals if p.name == person.name), None)
+                known = next((p for p in plan.proposals if _same_name(p.name, person.name)), None)
                 if known is None:
                     plan.proposals.append(person)
                     if create_actors:
