@@ -287,3 +287,9 @@ def test_a_saved_page_is_one_story_and_its_sub_headings_stay_in_it(empty_site, t
     assert paragraphs(body)[1] == "## خلفية العلاقات بين البلدين" and len(paragraphs(body)) == 4
     public = build(empty_site).output
     assert page(public, f"ar/articles/{written.name.split('.')[0]}").xpath("//h2/text()")[0] == "خلفية العلاقات بين البلدين"
+
+
+@pytest.mark.parametrize("date", ["2025-13-45", "28/04/2025", "yesterday"])
+def test_a_bad_date_is_refused_before_anything_is_written(empty_site, capsys, date):
+    assert main(["import", str(SEEDS[2]), "--site", str(empty_site), "--date", date]) == 1
+    assert "is not a date" in capsys.readouterr().err and not (empty_site / "content/articles").exists()

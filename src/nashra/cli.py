@@ -71,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--lang", help="the language of the files (default: told from the text)")
     m.add_argument("--source", help="the publisher's name, when the text does not give it")
     m.add_argument("--url", help="the address the story was published at")
-    m.add_argument("--date", help="the day the story was published, YYYY-MM-DD (else the file gets a placeholder "
-                                  "the build asks you to fill in)")
+    m.add_argument("--date", help="the day the stories were published, YYYY-MM-DD, for every file of this run (else "
+                                  "each article gets a placeholder the build asks you to fill in)")
     m.add_argument("--create-actors", action="store_true",
                    help="also write an actor file for each person named in the text who is not on the site")
     m.add_argument("--dry-run", action="store_true", help="show what would be written, and write nothing")

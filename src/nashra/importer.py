@@ -7,6 +7,7 @@ and import fold Arabic the same way) → slug → plan. `write` then writes the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -312,7 +313,7 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
     if lang is not None and lang not in config.languages:
         raise_if_any([ContentError(root / "site.toml", None, f"--lang {lang} is not one of the site's languages",
                                    f"use one of {', '.join(config.languages)}")])
-    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+    if date is not None and not _is_date(date):
         raise_if_any([ContentError(Path("--date"), None, f"--date {date!r} is not a date",
                                    "write it as YYYY-MM-DD, the day the story was published")])
     documents, _ = load_content(root)
@@ -373,6 +374,13 @@ def plan_import(root: Path, files: list[Path], lang: str | None = None, source: 
                 split_reason=story.split_reason, note=note))
     raise_if_any(errors)
     return plan
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _opening(text: str) -> str:
