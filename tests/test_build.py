@@ -6,6 +6,7 @@ import re
 import pytest
 
 from nashra.build import build
+from nashra.markup import Markup
 
 from helpers import article, broken_links, page
 
@@ -232,3 +233,49 @@ def test_parallel_build_equals_serial_build(make_site, tmp_path):
     files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
     assert [f for f in files if (serial / f).read_bytes() != (parallel / f).read_bytes()] == []
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monkeypatch):
+    """.nashra-cache/ holds the last build's article HTML: reused only where nothing it came from changed."""
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            countries="[tr]", body=f"قالن في تركيا {i}. Kalin {i}.")
+             for i in range(1, 13) for lang in ("ar", "en")}
+    root = make_site(files)
+    assert tree(build(root, tmp_path / "cold", cache=False).output) == tree(build(root, tmp_path / "warm").output)
+    cached = list((root / ".nashra-cache").glob("build-*.pickle"))
+    assert len(cached) == 1 and (root / ".nashra-cache/.gitignore").read_text() == "*\n"
+    # An edited body: only that article's Markdown is rendered again.
+    (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
+                                                             countries="[tr]", body="نص جديد عن قالن."), encoding="utf-8")
+    rendered = []
+    original = Markup.render
+    monkeypatch.setattr(Markup, "render", lambda self, text, table=None: rendered.append(table) or original(self, text, table))
+    assert tree(build(root, tmp_path / "warm1", workers=1).output) == tree(build(root, tmp_path / "cold1", cache=False).output)
+    assert len([t for t in rendered if t is not None]) == 1 + 24          # the warm build's one, the cold build's 24
+    monkeypatch.undo()
+    # An actor's new name, which every mention link shows: everything again, and still identical.
+    kalin = root / "content/actors/ibrahim-kalin.md"
+    kalin.write_text(kalin.read_text(encoding="utf-8").replace("Ibrahim Kalın", "İbrahim Kalın"), encoding="utf-8")
+    warm = tree(build(root, tmp_path / "warm2").output)
+    assert warm == tree(build(root, tmp_path / "cold2", cache=False).output)
+    assert "İbrahim Kalın" in warm["en/articles/s05/index.html"].decode()
+    # A damaged cache is ignored, then replaced.
+    cached[0].write_bytes(b"not a pickle")
+    assert tree(build(root, tmp_path / "warm3").output) == warm
+    assert cached[0].read_bytes() != b"not a pickle"
+
+
+def test_a_failed_build_leaves_the_cache_alone(make_site, tmp_path):
+    root = make_site({"content/articles/a.ar.md": article("خبر")})
+    build(root, tmp_path / "one")
+    (cached,) = (root / ".nashra-cache").glob("build-*.pickle")
+    before = cached.read_bytes()
+    (root / "content/articles/b.ar.md").write_text(article("خبر", actors="[nobody]"), encoding="utf-8")
+    with pytest.raises(Exception):
+        build(root, tmp_path / "two")
+    assert cached.read_bytes() == before

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assets, i18n
+from . import __version__, assets, i18n
 from .config import Config, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
@@ -81,6 +86,16 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
 
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
     todo = [key for key in keys if not still_good(key)]
+    # The last build's HTML from disk (see BuildCache), by a digest of what each article is made from.
+    stored = cache.get("stored")
+    if stored is not None:
+        shared = _digest(repr((sorted((lang, sorted((k, sorted(v)) for k, v in table.items()))
+                                      for lang, table in links.mention_names.items()), urls.base_path)))
+        digests = {key: _digest(shared + repr(stamp(*key)[:4])) for key in keys}
+        reused = {key for key in todo if stored.get(key, ("",))[0] == digests[key]}
+        for key in reused:
+            articles[key] = (stamp(*key), stored[key][1], links.stories[key[0]])
+        todo = [key for key in todo if key not in reused]
     for chunk in map_chunks(render_articles, todo, workers):
         for key, body in chunk.items():
             articles[key] = (stamp(*key), body, links.stories[key[0]])
@@ -90,6 +105,8 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         if hit[2] is not links.stories[key[0]]:        # the same HTML from an equal story: remember this one
             articles[key] = hit = (hit[0], hit[1], links.stories[key[0]])
         bodies[key] = hit[1]
+    if stored is not None:
+        cache["stored"] = {key: (digests[key], bodies[key]) for key in keys}
 
     def text(markdown: str):
         if markdown not in texts:
@@ -99,6 +116,46 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     bios = {(actor.slug, lang): text(bio).html for actor in site.actors.values() for lang, bio in actor.bio.items()}
     pages = {(page.slug, page.lang): text(page.body) for page in site.pages}
     return bodies, bios, pages
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class BuildCache:
+    """.nashra-cache/ in the site: what a build may reuse from the last one (today: the HTML of every
+    article's Markdown). One file, named by nashra's version, Python's and the settings, so any of them
+    changing starts afresh; safe to delete at any time. Written only after a build succeeded."""
+
+    FOLDER = ".nashra-cache"
+
+    def __init__(self, root: Path, config: Config):
+        # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
+        key = _digest(repr((__version__, sys.version_info[:2], dataclasses.replace(config, base_url=""))))[:16]
+        self.folder = root / self.FOLDER
+        self.path = self.folder / f"build-{key}.pickle"
+
+    def load(self) -> dict:
+        try:
+            with open(self.path, "rb") as stream:
+                data = pickle.load(stream)
+            return data if isinstance(data, dict) else {}
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return {}                    # none yet, or unreadable: build without it
+
+    def save(self, data: dict) -> None:
+        try:
+            self.folder.mkdir(exist_ok=True)
+            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+            temporary = self.path.with_suffix(".tmp")
+            with open(temporary, "wb") as stream:
+                pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+            for old in self.folder.glob("build-*.pickle"):
+                if old != self.path:
+                    old.unlink()
+        except OSError:
+            pass                         # a read-only site still builds; the next build starts afresh
 
 
 def mention_table(site: Site, links: Links, urls: Urls, lang: str, actors, countries) -> MentionTable:
@@ -123,12 +180,12 @@ def check_output(root: Path, output: Path) -> None:
 
 
 def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
-          workers: int | None = None, fingerprint: bool = True) -> BuildReport:
+          workers: int | None = None, fingerprint: bool = True, cache: bool = True) -> BuildReport:
     """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written.
 
     `workers`: processes for Markdown and templates (default: every core for large sites, 1 for small).
     `fingerprint`: pages link fingerprinted copies of stylesheets and scripts (`nashra serve` links the
-    plain files, so that a stylesheet edit re-renders no page)."""
+    plain files, so that a stylesheet edit re-renders no page). `cache`: reuse and keep .nashra-cache/."""
     started = time.perf_counter()
     report = BuildReport(output=Path())
     watch = _Stopwatch(report.stages)
@@ -152,7 +209,9 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     fingerprinted = assets.fingerprint(statics) if fingerprint else {}
     urls = Urls(config.base_url, tuple((str(path), str(copy)) for path, (copy, _) in fingerprinted.items()))
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
-    bodies, bios, page_bodies = render_bodies(site, links, urls, workers)
+    store = BuildCache(root, config) if cache else None
+    markup_cache = {"stored": store.load().get("bodies", {})} if store else None
+    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache)
     watch.lap("markup")
     search = build_index(site, links, urls, bodies, workers)
     watch.lap("index")
@@ -182,6 +241,9 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         staging.discard()
         raise
     watch.lap("render+write")
+    if store is not None:
+        store.save({"bodies": markup_cache["stored"]})
+        watch.lap("cache")
     report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))
     report.files = len(statics) + len(fingerprinted) + len(search.files) + len(jobs)
     report.seconds = time.perf_counter() - started

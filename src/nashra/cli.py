@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", type=Path, help="output folder (default: SITE/public)")
     b.add_argument("--base-url", help="override base_url from site.toml, e.g. https://user.github.io/site")
     b.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+    b.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write SITE/.nashra-cache/ (what the last build made, reused when unchanged)")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.add_argument("--verbose", action="store_true", help="also print the time each stage took")
 
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            report = build(args.site, args.output, args.base_url, args.drafts)
+            report = build(args.site, args.output, args.base_url, args.drafts, cache=not args.no_cache)
             if not args.quiet:
                 print(_summary(report))
             if args.verbose and not args.quiet:

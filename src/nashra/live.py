@@ -26,7 +26,7 @@ import jinja2.meta
 
 from . import i18n
 from .assets import static_files
-from .build import SOURCE_FOLDERS, _Stopwatch, check_output, render_bodies
+from .build import SOURCE_FOLDERS, BuildCache, _Stopwatch, check_output, render_bodies
 from .config import CONFIG_FILE, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
@@ -146,7 +146,12 @@ class LiveBuild:
         links, link_errors = link(site, self._last[1] if self._last and not everything else None)
         watch.lap("link")
         raise_if_any(read_errors + model_errors + link_errors + check_pages(site))
+        if self._last is None:
+            # The first build reuses what `nashra build` left in .nashra-cache/ (read only: serve writes
+            # nothing into the site); later rebuilds have their own cache in memory.
+            self._markup["stored"] = BuildCache(self.root, self.config).load().get("bodies", {})
         bodies, bios, page_bodies = render_bodies(site, links, self.urls, self._workers(), self._markup)
+        self._markup.pop("stored", None)
         watch.lap("markup")
 
         first_build = self._last is None
