@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import __version__, assets, i18n
 from .config import Config, load_config
@@ -21,6 +22,7 @@ from .markup import Markup, MentionTable, Rendered, Target
 from .model import Site, make_site
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, check_pages, check_unique, plan
+from .progress import Progress
 from .search import build_index
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
@@ -48,8 +50,8 @@ class _Stopwatch:
         self.last = now
 
 
-def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None, cache: dict | None = None
-                  ) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
+def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None, cache: dict | None = None,
+                  progress: Callable[[int], None] | None = None) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
     """Markdown of every article (with mention links), actor biography and free page.
 
     `cache` (kept by a live rebuild between builds) holds what was rendered before and from what:
@@ -96,7 +98,9 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         for key in reused:
             articles[key] = (stamp(*key), stored[key][1], links.stories[key[0]])
         todo = [key for key in todo if key not in reused]
-    for chunk in map_chunks(render_articles, todo, workers):
+    if progress:
+        progress(len(keys) - len(todo))
+    for chunk in map_chunks(render_articles, todo, workers, progress):
         for key, body in chunk.items():
             articles[key] = (stamp(*key), body, links.stories[key[0]])
     bodies = {}
@@ -180,12 +184,15 @@ def check_output(root: Path, output: Path) -> None:
 
 
 def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
-          workers: int | None = None, fingerprint: bool = True, cache: bool = True) -> BuildReport:
+          workers: int | None = None, fingerprint: bool = True, cache: bool = True,
+          progress: Progress | None = None) -> BuildReport:
     """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written.
 
     `workers`: processes for Markdown and templates (default: every core for large sites, 1 for small).
     `fingerprint`: pages link fingerprinted copies of stylesheets and scripts (`nashra serve` links the
-    plain files, so that a stylesheet edit re-renders no page). `cache`: reuse and keep .nashra-cache/."""
+    plain files, so that a stylesheet edit re-renders no page). `cache`: reuse and keep .nashra-cache/.
+    `progress` hears of each stage and of the articles and pages done (progress.py)."""
+    progress = progress or Progress(delay=float("inf"))
     started = time.perf_counter()
     report = BuildReport(output=Path())
     watch = _Stopwatch(report.stages)
@@ -196,10 +203,13 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     output = (output or root / "public").resolve()
     check_output(root, output)
 
+    progress.stage("load")
     documents, errors = load_content(root)
     watch.lap("load")
+    progress.stage("model")
     site, model_errors = make_site(config, documents, drafts)
     watch.lap("model")
+    progress.stage("link")
     links, link_errors = link(site)
     watch.lap("link")
     raise_if_any(errors + model_errors + link_errors + check_pages(site))
@@ -211,10 +221,13 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     store = BuildCache(root, config) if cache else None
     markup_cache = {"stored": store.load().get("bodies", {})} if store else None
-    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache)
+    progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
+    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance)
     watch.lap("markup")
+    progress.stage("index")
     search = build_index(site, links, urls, bodies, workers)
     watch.lap("index")
+    progress.stage("plan")
     jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies, search))
     raise_if_any(check_unique(jobs))
     watch.lap("plan")
@@ -235,15 +248,18 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
             staging.write(copy, data)
         for path, data in search.files.items():
             staging.write(path, data)
-        map_chunks(render_and_write, jobs, workers)
+        progress.stage("render+write", len(jobs))
+        map_chunks(render_and_write, jobs, workers, progress.advance)
         staging.commit()
     except BaseException:
         staging.discard()
         raise
     watch.lap("render+write")
     if store is not None:
+        progress.stage("cache")
         store.save({"bodies": markup_cache["stored"]})
         watch.lap("cache")
+    progress.finish()
     report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))
     report.files = len(statics) + len(fingerprinted) + len(search.files) + len(jobs)
     report.seconds = time.perf_counter() - started

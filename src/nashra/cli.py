@@ -11,6 +11,7 @@ from . import __version__
 from .build import BuildReport, build
 from .config import load_config
 from .errors import BuildError, ContentError
+from .progress import Progress
 from .scaffold import init_site, new_file
 
 KIND_ORDER = ("home", "article", "actor", "actors", "country", "countries", "search", "page", "notfound", "embed")
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            report = build(args.site, args.output, args.base_url, args.drafts, cache=not args.no_cache)
+            report = build(args.site, args.output, args.base_url, args.drafts, cache=not args.no_cache,
+                           progress=None if args.quiet else Progress())
             if not args.quiet:
                 print(_summary(report))
             if args.verbose and not args.quiet:

@@ -16,6 +16,8 @@ R = TypeVar("R")
 
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS = 200
+# Chunks per worker when progress is reported: enough to move a bar, few enough to cost nothing.
+PIECES = 8
 
 _task: Callable | None = None
 _items: Sequence = ()
@@ -28,18 +30,37 @@ def available_workers() -> int:
         return os.cpu_count() or 1
 
 
-def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int | None = None) -> list[R]:
-    """[task(chunk) for each chunk of items], one chunk per worker. Items are dealt out in turn
-    (0, 2, 4 ... to the first worker) so every worker gets a similar mix of small and large work."""
+def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int | None = None,
+               progress: Callable[[int], None] | None = None) -> list[R]:
+    """[task(chunk) for each chunk of items]: one chunk per worker, or PIECES per worker when `progress`
+    wants to hear of each chunk done (progress(items in it)). Items are dealt out in turn (0, 2, 4 ... to
+    the first chunk) so every chunk gets a similar mix of small and large work."""
     if workers is None:
         workers = available_workers() if len(items) >= MIN_ITEMS else 1
-    if workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(items)]
+    inline = workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+    count = max(1, min(len(items), (1 if inline else workers) * (PIECES if progress else 1)))
+    ranges = [range(i, len(items), count) for i in range(count)]
+    if inline and count == 1:
+        results = [task(items)]
+        if progress:
+            progress(len(items))
+        return results
+    if inline:
+        results = []
+        for numbers in ranges:
+            results.append(task([items[i] for i in numbers]))
+            progress(len(numbers))
+        return results
     global _task, _items
     _task, _items = task, items
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run, [range(i, len(items), workers) for i in range(workers)], chunksize=1)
+            results = []
+            for numbers, result in zip(ranges, pool.imap(_run, ranges, chunksize=1)):
+                results.append(result)
+                if progress:
+                    progress(len(numbers))
+            return results
     finally:
         _task, _items = None, ()
 
