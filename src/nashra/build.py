@@ -127,8 +127,8 @@ def _digest(text: str) -> str:
 
 
 class BuildCache:
-    """.nashra-cache/ in the site: what a build may reuse from the last one (today: the HTML of every
-    article's Markdown). One file, named by nashra's version, Python's and the settings, so any of them
+    """.nashra-cache/ in the site: what a build may reuse from the last one (the HTML of every article's
+    Markdown, and the words the search index read from it). One file, named by nashra's version, Python's and the settings, so any of them
     changing starts afresh; safe to delete at any time. Written only after a build succeeded."""
 
     FOLDER = ".nashra-cache"
@@ -220,12 +220,14 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     urls = Urls(config.base_url, tuple((str(path), str(copy)) for path, (copy, _) in fingerprinted.items()))
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     store = BuildCache(root, config) if cache else None
-    markup_cache = {"stored": store.load().get("bodies", {})} if store else None
+    stored = store.load() if store else {}
+    markup_cache = {"stored": stored.get("bodies", {})} if store else None
+    index_cache = {"stored": stored.get("words", {})} if store else None
     progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance)
     watch.lap("markup")
     progress.stage("index")
-    search = build_index(site, links, urls, bodies, workers)
+    search = build_index(site, links, urls, bodies, workers, index_cache)
     watch.lap("index")
     progress.stage("plan")
     jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies, search))
@@ -257,7 +259,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     watch.lap("render+write")
     if store is not None:
         progress.stage("cache")
-        store.save({"bodies": markup_cache["stored"]})
+        store.save({"bodies": markup_cache["stored"], "words": index_cache["stored"]})
         watch.lap("cache")
     progress.finish()
     report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))

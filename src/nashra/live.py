@@ -148,8 +148,10 @@ class LiveBuild:
         raise_if_any(read_errors + model_errors + link_errors + check_pages(site))
         if self._last is None:
             # The first build reuses what `nashra build` left in .nashra-cache/ (read only: serve writes
-            # nothing into the site); later rebuilds have their own cache in memory.
-            self._markup["stored"] = BuildCache(self.root, self.config).load().get("bodies", {})
+            # nothing into the site); later rebuilds have their own caches in memory.
+            stored = BuildCache(self.root, self.config).load()
+            self._markup["stored"] = stored.get("bodies", {})
+            self._words["stored"] = stored.get("words", {})
         bodies, bios, page_bodies = render_bodies(site, links, self.urls, self._workers(), self._markup)
         self._markup.pop("stored", None)
         watch.lap("markup")
@@ -157,6 +159,7 @@ class LiveBuild:
         first_build = self._last is None
         if first_build and not self.index_later:
             self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words)
+            self._words.pop("stored", None)        # .nashra-cache's words serve the first index only
             self.index_stale = False
         self._search = self._search or SearchFiles({}, "", "")
         planner = self._planner(site, links, bodies, bios, page_bodies, seeded=not (everything or first_build))
@@ -194,6 +197,7 @@ class LiveBuild:
         old = self._search
         try:
             self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words, cancelled)
+            self._words.pop("stored", None)
             keys = set() if (old.manifest_url, old.runtime_url) == (self._search.manifest_url,
                                                                     self._search.runtime_url) else {("search",)}
             planner = self._planner(site, links, bodies, bios, page_bodies)

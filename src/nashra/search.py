@@ -195,6 +195,11 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     cache = {} if cache is None else cache
     known = cache.setdefault("articles", {})      # (title, body html) -> (text, words)
     keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
+    stored = cache.get("stored")               # the last build's, from .nashra-cache/: digest -> (text, words)
+    if stored is not None:
+        digests = {key: hashlib.blake2b("\0".join(key).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                   for key in keys}
+        known.update((key, stored[digests[key]]) for key in keys if key not in known and digests[key] in stored)
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
         found = in_order(map_chunks(lambda chunk: [_text_and_words(*key) for key in chunk], todo, workers))
@@ -203,6 +208,8 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         for key in _checked(todo, check, 8):
             known[key] = _text_and_words(*key)
     known = cache["articles"] = {key: known[key] for key in keys}
+    if stored is not None:
+        cache["stored"] = {digests[key]: known[key] for key in keys}
     texts, words = [known[key][0] for key in keys], [known[key][1] for key in keys]
     check()
     entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
