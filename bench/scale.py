@@ -62,6 +62,11 @@ def run(command: list[str], cwd: Path | None = None) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
+def report(n: int, tool: str, r: dict) -> None:
+    print(f"{n:>6} {tool:<14} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s  peak {r['rss']:7.0f} MB  "
+          f"{r['pages']:>7,} pages  {r['bytes'] / 1e6:8.1f} MB", flush=True)
+
+
 def output_size(folder: Path) -> tuple[int, int]:
     pages = bytes_ = 0
     for path in folder.rglob("*"):
@@ -97,7 +102,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/nashra-scale"))
     args = parser.parse_args()
     hugo = hugo_binary()
-    rows = []
     for n in args.articles:
         base = args.work / str(n)
         site, hugo_site, pelican_dir = base / "site", base / "hugo", base / "pelican"
@@ -112,9 +116,11 @@ def main() -> None:
             nashra = [sys.executable, "-m", "nashra", "build", str(site), "-o", str(out), "--quiet"]
             results["nashra cold"] = run(nashra + ["--no-cache"])
             results["nashra cold"].update(zip(("pages", "bytes"), output_size(out)))
+            report(n, "nashra cold", results["nashra cold"])
             run(nashra)                                         # fills .nashra-cache
             results["nashra warm"] = run(nashra)
             results["nashra warm"].update(zip(("pages", "bytes"), output_size(out)))
+            report(n, "nashra warm", results["nashra warm"])
             story = sorted((site / "content" / "articles").glob("*.ar.md"))[n // 2]
             original = story.read_text(encoding="utf-8")
             story.write_text(original + "\nجملة أضيفت للقياس.\n", encoding="utf-8")
@@ -123,6 +129,7 @@ def main() -> None:
             finally:
                 story.write_text(original, encoding="utf-8")
             results["nashra 1 edit"].update(zip(("pages", "bytes"), output_size(out)))
+            report(n, "nashra 1 edit", results["nashra 1 edit"])
         if "hugo" in args.tools and hugo:
             subprocess.run([sys.executable, SHARED / "hugo" / "to_hugo.py", site, hugo_site], check=True,
                            stdout=subprocess.DEVNULL)
@@ -130,6 +137,7 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
             results["hugo"] = run([hugo, "--quiet", "--source", str(hugo_site), "--destination", str(out)])
             results["hugo"].update(zip(("pages", "bytes"), output_size(out)))
+            report(n, "hugo", results["hugo"])
         if "pelican" in args.tools and shutil.which("pelican"):
             pelican_site(site, pelican_dir)
             out = base / "out-pelican"
@@ -137,10 +145,7 @@ def main() -> None:
             results["pelican"] = run(["pelican", "content", "-o", str(out), "-s", "pelicanconf.py", "-q"],
                                      cwd=pelican_dir)
             results["pelican"].update(zip(("pages", "bytes"), output_size(out)))
-        for tool, r in results.items():
-            rows.append((n, tool, r))
-            print(f"{n:>6} {tool:<14} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s  peak {r['rss']:7.0f} MB  "
-                  f"{r['pages']:>7,} pages  {r['bytes'] / 1e6:8.1f} MB", flush=True)
+            report(n, "pelican", results["pelican"])
         if "hugo" in results and "nashra cold" in results:
             for tool in ("nashra cold", "nashra warm", "nashra 1 edit"):
                 print(f"{n:>6} {tool} / hugo: wall {results[tool]['wall'] / results['hugo']['wall']:.2f}x, "
