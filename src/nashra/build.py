@@ -127,36 +127,42 @@ def _digest(text: str) -> str:
 
 
 class BuildCache:
-    """.nashra-cache/ in the site: what a build may reuse from the last one (the HTML of every article's
-    Markdown, and the words the search index read from it). One file, named by nashra's version, Python's and the settings, so any of them
-    changing starts afresh; safe to delete at any time. Written only after a build succeeded."""
+    """.nashra-cache/ in the site: what a build may reuse from the last one, one file per part ("bodies": the
+    HTML of every article's Markdown; "words": what the search index read from it), each loaded when its
+    stage starts and written when it ends, so no stage holds the others' part in memory. Every entry is
+    keyed by a digest of what it was made from, so an entry is right whichever build wrote it. The files
+    are named by nashra's version, Python's and the settings: any of them changing starts afresh. Safe to
+    delete at any time."""
 
     FOLDER = ".nashra-cache"
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
-        key = _digest(repr((__version__, sys.version_info[:2], dataclasses.replace(config, base_url=""))))[:16]
+        self.key = _digest(repr((__version__, sys.version_info[:2], dataclasses.replace(config, base_url=""))))[:16]
         self.folder = root / self.FOLDER
-        self.path = self.folder / f"build-{key}.pickle"
 
-    def load(self) -> dict:
+    def _path(self, part: str) -> Path:
+        return self.folder / f"build-{self.key}-{part}.pickle"
+
+    def load(self, part: str) -> dict:
         try:
-            with open(self.path, "rb") as stream:
+            with open(self._path(part), "rb") as stream:
                 data = pickle.load(stream)
             return data if isinstance(data, dict) else {}
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return {}                    # none yet, or unreadable: build without it
 
-    def save(self, data: dict) -> None:
+    def save(self, part: str, data: dict) -> None:
         try:
             self.folder.mkdir(exist_ok=True)
             (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-            temporary = self.path.with_suffix(".tmp")
+            path = self._path(part)
+            temporary = path.with_suffix(".tmp")
             with open(temporary, "wb") as stream:
                 pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-            for old in self.folder.glob("build-*.pickle"):
-                if old != self.path:
+            os.replace(temporary, path)
+            for old in self.folder.glob(f"build-*-{part}.pickle"):
+                if old != path:
                     old.unlink()
         except OSError:
             pass                         # a read-only site still builds; the next build starts afresh
@@ -220,14 +226,19 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     urls = Urls(config.base_url, tuple((str(path), str(copy)) for path, (copy, _) in fingerprinted.items()))
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     store = BuildCache(root, config) if cache else None
-    stored = store.load() if store else {}
-    markup_cache = {"stored": stored.get("bodies", {})} if store else None
-    index_cache = {"stored": stored.get("words", {})} if store else None
+    markup_cache = {"stored": store.load("bodies")} if store else None
     progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance)
+    if store is not None:
+        store.save("bodies", markup_cache.pop("stored"))
+    del markup_cache
     watch.lap("markup")
     progress.stage("index")
+    index_cache = {"stored": store.load("words")} if store else None
     search = build_index(site, links, urls, bodies, workers, index_cache)
+    if store is not None:
+        store.save("words", index_cache.pop("stored"))
+    del index_cache
     watch.lap("index")
     progress.stage("plan")
     jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies, search))
@@ -257,10 +268,6 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         staging.discard()
         raise
     watch.lap("render+write")
-    if store is not None:
-        progress.stage("cache")
-        store.save({"bodies": markup_cache["stored"], "words": index_cache["stored"]})
-        watch.lap("cache")
     progress.finish()
     report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))
     report.files = len(statics) + len(fingerprinted) + len(search.files) + len(jobs)

@@ -149,9 +149,9 @@ class LiveBuild:
         if self._last is None:
             # The first build reuses what `nashra build` left in .nashra-cache/ (read only: serve writes
             # nothing into the site); later rebuilds have their own caches in memory.
-            stored = BuildCache(self.root, self.config).load()
-            self._markup["stored"] = stored.get("bodies", {})
-            self._words["stored"] = stored.get("words", {})
+            store = BuildCache(self.root, self.config)
+            self._markup["stored"] = store.load("bodies")
+            self._words["stored"] = store.load("words")
         bodies, bios, page_bodies = render_bodies(site, links, self.urls, self._workers(), self._markup)
         self._markup.pop("stored", None)
         watch.lap("markup")
