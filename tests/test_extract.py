@@ -110,12 +110,6 @@ def test_no_furniture_survives(name):
     assert not left
 
 
-def test_the_footer_cell_of_a_table_layout_is_left_to_the_importer():
-    """trafilatura keeps the copyright cell of a table layout (without tables it would drop the headline of
-    the same page); the importer's cleaning drops it (test_import.py imports every fixture)."""
-    assert [line for line in lines_of("ar-legacy-windows-1256") if "جميع الحقوق محفوظة" in line]
-
-
 def test_a_long_sidebar_of_teasers_does_not_displace_the_story():
     teaser = ('<div class="card"><h3><a href="/n{0}">عنوان خبر آخر رقم {0}</a></h3><p>ملخص قصير للخبر رقم {0} يظهر '
               'تحت العنوان في الشريط الجانبي، ويعرض أول سطرين من الخبر كما تفعل مواقع الأخبار عادة.</p></div>')

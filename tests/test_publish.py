@@ -167,7 +167,7 @@ def test_every_reference_respects_the_base_path(prefixed):
                     assert link.startswith("/project/"), (file, link)
     assert checked > 1000
     # Addresses in the feeds, the sitemap and robots.txt lead to files of the build.
-    for loc in sitemap_locs(prefixed) + [SITEMAP_OF(prefixed)]:
+    for loc in sitemap_locs(prefixed) + [sitemap_address(prefixed)]:
         assert loc.startswith(PREFIX_URL + "/")
         assert served_file(prefixed, urlparse(loc).path, "/project").is_file(), loc
     feed = ET.parse(prefixed / "en/feed.xml").getroot()
@@ -186,7 +186,7 @@ def served_file(public: Path, path: str, base_path: str = "") -> Path:
     return target / "index.html" if path.endswith("/") else target
 
 
-def SITEMAP_OF(public: Path) -> str:
+def sitemap_address(public: Path) -> str:
     text = (public / "robots.txt").read_text(encoding="utf-8")
     return re.search(r"^Sitemap: (\S+)$", text, re.M).group(1)
 
@@ -346,7 +346,9 @@ def test_pages_have_canonical_hreflang_and_link_preview_meta(sample):
     assert meta(doc, "description") == meta(doc, "og:description") and meta(doc, "description")[0]
     assert meta(doc, "twitter:card") == ["summary_large_image"]
     (image,) = meta(doc, "og:image")
-    assert image.startswith(SAMPLE_URL) and (sample / urlparse(image).path[1:]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png = (sample / urlparse(image).path[1:]).read_bytes()
+    assert image.startswith(SAMPLE_URL) and png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1200, 630)   # IHDR
     assert meta(doc, "og:image:width") == ["1200"] and meta(doc, "og:image:height") == ["630"]
     assert meta(page(sample, "en/actors/ibrahim-kalin"), "og:type") == ["profile"]
 

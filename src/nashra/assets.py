@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path, PurePosixPath
 
+from .embed import LOADER_SCRIPT
+
 FOLDER = "assets"
 SUFFIXES = (".css", ".js")
-STABLE = frozenset({"js/embed-loader.js"})
+STABLE = frozenset({LOADER_SCRIPT})
 
 
 def static_files(folders: list[Path]) -> dict[PurePosixPath, Path]:

@@ -23,7 +23,7 @@ from .arabic import fold
 
 SENTENCE_END = (".", "!", "?", "؟", "…", ":", "»", '"', "”", ")")
 BULLET = re.compile(r"^\s*[•·▪●◦\-*–]\s+")
-HEADLINE_WORDS = (3, 30)
+TEXT_WORDS = 30                       # a line this long is a paragraph, punctuated or not
 # Lines that end the story: what comes after them is the page's, not the story's.
 END_MARKERS = ("التعليقات", "تعليقات", "موضوعات متعلقة", "مواضيع متعلقة", "اخبار ذات صلة", "أخبار ذات صلة",
                "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "الأكثر قراءة", "الاكثر قراءة", "شاهد أيضا", "related stories",
@@ -90,12 +90,7 @@ def is_bullet(text: str) -> bool:
 def is_text(text: str) -> bool:
     """A paragraph of the story: ends like a sentence, or is long enough to be one."""
     body = BULLET.sub("", text).strip()
-    return body.endswith(SENTENCE_END) or len(words(body)) >= HEADLINE_WORDS[1]
-
-
-def is_headline_like(text: str) -> bool:
-    return (not is_bullet(text) and not text.rstrip().endswith(SENTENCE_END[:5])
-            and HEADLINE_WORDS[0] <= len(words(text)) <= HEADLINE_WORDS[1])
+    return body.endswith(SENTENCE_END) or len(words(body)) >= TEXT_WORDS
 
 
 def _plain(text: str) -> str:

@@ -126,7 +126,8 @@ def _import(args: argparse.Namespace) -> int:
         if article.note:
             print(f"  note: {article.note}")
     for proposal in plan.proposals:
-        action = f"wrote content/actors/{proposal.slug}.md" if proposal.slug else "not on the site"
+        verb = "would write" if args.dry_run else "writes"
+        action = f"{verb} content/actors/{proposal.slug}.md" if proposal.slug else "not on the site"
         print(f"person: {proposal.name} ({action}), {proposal.file.name}:{proposal.line}: {proposal.sentence}")
     if args.verbose:
         for path, dropped in plan.dropped.items():

@@ -49,7 +49,7 @@ def extract_html(data: bytes, path: Path) -> Extracted:
         raise ContentError(path, None, "the file is not an HTML page",
                            "import a page saved from the browser (Save Page As → Web Page, HTML only)")
     meta = _metadata(tree)                   # first: trafilatura prunes the tree it is given
-    links = sorted({text for a in tree.iter("a") if (text := clean(a.text_content()))}, key=len, reverse=True)
+    links = sorted({text for a in tree.iter("a") if (text := _clean(a.text_content()))}, key=len, reverse=True)
     lines = _lines(_article(tree), re.compile("|".join(map(re.escape, links)) or "(?!)"))
     if not lines:
         raise ContentError(path, None, "no article text found in the page",
@@ -60,7 +60,7 @@ def extract_html(data: bytes, path: Path) -> Extracted:
     return Extracted(lines, **meta)
 
 
-def clean(text: str) -> str:
+def _clean(text: str) -> str:
     """Plain text for one line: zero-width and control characters removed, whitespace collapsed."""
     return " ".join(_INVISIBLE.sub("", text).split())
 
@@ -101,10 +101,10 @@ def _lines(body, links: re.Pattern) -> list[str]:
     for block in body.iter(*_TEXT_BLOCKS) if body is not None else ():
         if any(child.tag in _TEXT_BLOCKS for child in block.iterdescendants()):
             continue                         # a container: its own blocks make the lines
-        linked = sum(len(clean("".join(ref.itertext()))) for ref in block.iter("ref"))
-        if 2 * linked > len(clean("".join(block.itertext()))):
+        linked = sum(len(_clean("".join(ref.itertext()))) for ref in block.iter("ref"))
+        if 2 * linked > len(_clean("".join(block.itertext()))):
             continue
-        lines += [line for line in map(clean, _runs(block, [""])) if any(c.isalpha() for c in links.sub("", line))]
+        lines += [line for line in map(_clean, _runs(block, [""])) if any(c.isalpha() for c in links.sub("", line))]
     return lines
 
 
@@ -124,7 +124,7 @@ def _metadata(tree) -> dict[str, str | None]:
     ld = _json_ld(tree)
     publishers = (org.get("name") for item in ld for org in _objects(item.get("publisher")))
     source = _first(tree, '//meta[@property="og:site_name"]/@content') \
-        or next(filter(None, (clean(name) for name in publishers if isinstance(name, str))), None)
+        or next(filter(None, (_clean(name) for name in publishers if isinstance(name, str))), None)
     og_title, page_title = _first(tree, '//meta[@property="og:title"]/@content'), _first(tree, "//title")
     title = (_strip_site(og_title, source, guess=False) if og_title else _first(tree, "//h1")) \
         or (_strip_site(page_title, source, guess=True) if page_title else None)
@@ -138,7 +138,7 @@ def _metadata(tree) -> dict[str, str | None]:
 
 def _first(tree, *xpaths: str) -> str | None:
     """The first non-empty text the XPaths find, in the order given."""
-    texts = (clean(found if isinstance(found, str) else found.text_content()) for xpath in xpaths
+    texts = (_clean(found if isinstance(found, str) else found.text_content()) for xpath in xpaths
              for found in tree.xpath(xpath))
     return next(filter(None, texts), None)
 

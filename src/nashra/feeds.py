@@ -6,6 +6,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -39,7 +40,6 @@ class Feed:
     json_url: str            # absolute
     author: str              # the site's title
     subtitle: str = ""
-    icon: str = ""
     entries: tuple[Entry, ...] = field(default=())
 
 
@@ -66,7 +66,7 @@ def updated(feed: Feed) -> date | datetime | None:
 
 
 def _escape(value: str) -> str:
-    return _text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return html.escape(_text(value))
 
 
 def _element(tag: str, text: str | None = None, indent: str = " ", **attrs: str) -> str:
@@ -90,8 +90,6 @@ def atom(feed: Feed) -> str:
             _element("link", rel="alternate", type="application/feed+json", href=feed.json_url),
             " <author>\n", _element("name", feed.author, "  "), " </author>\n",
             _element("generator", "nashra")]
-    if feed.icon:
-        out.append(_element("icon", feed.icon))
     for entry in feed.entries:
         out += [f' <entry xml:lang="{_escape(entry.lang)}">\n', _element("id", entry.url, "  "),
                 _element("title", entry.title, "  "), _element("published", timestamp(entry.published), "  "),
@@ -128,6 +126,4 @@ def json_feed(feed: Feed) -> str:
                 "items": items}
     if feed.subtitle:
         document["description"] = feed.subtitle
-    if feed.icon:
-        document["icon"] = feed.icon
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

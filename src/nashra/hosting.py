@@ -17,7 +17,9 @@ fallback at / (root.html) and the 404.html files: /404.html (GitHub Pages) and /
 
 from __future__ import annotations
 
-from .urls import Urls
+from . import assets
+from .embed import LOADER_SCRIPT
+from .urls import FEED_FILES, Urls
 
 # Only the site's own files; data: for inline SVG images in CSS; no plugins; forms and <base> stay on the site.
 _POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -49,11 +51,9 @@ def header_rules(languages: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]
             (f"/{lang}/:section/:slug/page/:n", PAGE),            # further pages of an actor or country
             (f"/{lang}/:section/:slug/embed", EMBED_VIEW),
             (f"/{lang}/:section/:slug/oembed.json", OEMBED),
-            (f"/{lang}/:section/:slug/feed.xml", FEED),
-            (f"/{lang}/:section/:slug/feed.json", FEED),
-        ]
-    rules += [("/404.html", PAGE), ("/assets/*", IMMUTABLE), ("/search/*", IMMUTABLE),
-              ("/js/embed-loader.js", LOADER)]
+        ] + [(f"/{lang}/:section/:slug/{name}", FEED) for name in FEED_FILES.values()]
+    rules += [("/404.html", PAGE), (f"/{assets.FOLDER}/*", IMMUTABLE), ("/search/*", IMMUTABLE),
+              (f"/{LOADER_SCRIPT}", LOADER)]
     return rules
 
 

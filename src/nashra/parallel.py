@@ -40,16 +40,12 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     inline = workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods()
     count = max(1, min(len(items), (1 if inline else workers) * (PIECES if progress else 1)))
     ranges = [range(i, len(items), count) for i in range(count)]
-    if inline and count == 1:
-        results = [task(items)]
-        if progress:
-            progress(len(items))
-        return results
     if inline:
         results = []
         for numbers in ranges:
-            results.append(task([items[i] for i in numbers]))
-            progress(len(numbers))
+            results.append(task(items if count == 1 else [items[i] for i in numbers]))
+            if progress:
+                progress(len(numbers))
         return results
     global _task, _items
     _task, _items = task, items

@@ -203,7 +203,7 @@ class Planner:
     def entity_data(self, kind: str, entity: Actor | Country, lang: str, url: str) -> dict:
         """schema.org Person, Organization or Country for an actor's or a country's page."""
         name, _ = self.name(entity, lang)
-        names = [n for code, n in entity.name.items() if n != name]
+        names = [n for n in entity.name.values() if n != name]
         names += [a for code in self.languages for a in entity.aliases.get(code, ())]
         data = {"@type": kind, "name": name, "url": self.urls.absolute(url)}
         if names:
@@ -240,7 +240,7 @@ class Planner:
         context = {"lang": default, "dir": direction(default), "t": self.inputs.strings[default],
                    "site_title": self.config.site_title(default), "languages": languages,
                    "stylesheet": self.urls.asset(STYLESHEET), "favicon": self.urls.asset(FAVICON)}
-        return PageJob(self.urls.root() + "404.html", "notfound", default, "lost.html", context)
+        return PageJob(self.urls.not_found(), "notfound", default, "lost.html", context)
 
     def chunks(self, slugs: tuple[str, ...]) -> list[tuple[str, ...]]:
         """A list's pages: `page_size` stories each, and one (empty) page for an empty list."""
@@ -316,7 +316,7 @@ class Planner:
             data["author"] = {"@type": "Organization", "name": article.source.name}
             if article.source.url:
                 data["isBasedOn"] = article.source.url
-        about = [self.actor_ref(a, lang) | {"kind": self.site.actors[a].kind} for a in article.actors]
+        about = [self.actor_ref(a, lang) for a in article.actors]
         if about:
             data["about"] = [{"@type": "Person" if ref["kind"] == "person" else "Organization", "name": ref["name"],
                               "url": self.urls.absolute(ref["url"])} for ref in about]
@@ -472,12 +472,11 @@ class Planner:
         }
         url = self.urls.actor(lang, actor.slug)
         shared["embed"] = self.embed_for("actor", url, name)
-        shared["feed"] = self.feed_link(lang, url, name)
         kind = "Person" if actor.kind == "person" else "Organization"
         return self.paged("actor", lang, lambda code, n: self.urls.actor(code, actor.slug, n), slugs, name, "actors",
                           "actor.html", shared, (actor.path,),
                           description=actor.role.get(lang) or shared["actor"]["count"],
-                          structured=self.entity_data(kind, actor, lang, url), feed=shared["feed"])
+                          structured=self.entity_data(kind, actor, lang, url), feed=self.feed_link(lang, url, name))
 
     def actor_embed(self, actor: Actor, lang: str) -> list[PageJob]:
         self._read("actor", actor.slug)
@@ -504,11 +503,11 @@ class Planner:
         }
         url = self.urls.country(lang, country.code)
         shared["embed"] = self.embed_for("country", url, name)
-        shared["feed"] = self.feed_link(lang, url, name)
         return self.paged("country", lang, lambda code, n: self.urls.country(code, country.code, n), slugs, name,
                           "countries", "country.html", shared, (country.path,),
                           description=shared["country"]["count"],
-                          structured=self.entity_data("Country", country, lang, url), feed=shared["feed"])
+                          structured=self.entity_data("Country", country, lang, url),
+                          feed=self.feed_link(lang, url, name))
 
     def country_embed(self, country: Country, lang: str) -> list[PageJob]:
         self._read("country", country.code)

@@ -57,9 +57,10 @@ class Urls:
     def search(self, lang: str) -> str:
         return self._url(lang, "search")
 
-    def not_found(self, lang: str) -> str:
-        """The language's "page not found" page, which hosts serve with status 404."""
-        return f"{self.base_path}/{lang}/404.html"
+    def not_found(self, lang: str | None = None) -> str:
+        """The language's "page not found" page, which hosts serve with status 404; without a language, the
+        site's one for hosts that have a single 404 page (GitHub Pages)."""
+        return f"{self.base_path}/{lang}/404.html" if lang else f"{self.base_path}/404.html"
 
     def page(self, lang: str, slug: str) -> str:
         return self._url(lang, slug)
