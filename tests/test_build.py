@@ -188,9 +188,14 @@ def test_site_templates_and_static_override_the_theme_file_by_file(built):
 
 def test_home_actor_and_country_lists_are_paginated(built):
     toml = 'base_url = "https://example.org"\nlanguages = ["ar", "en"]\npage_size = 2\n'
-    files = {f"content/articles/s{i}.ar.md": article(f"خبر {i}", date=f"2025-01-0{i}", actors="[ibrahim-kalin]",
-                                                     countries="[tr]") for i in range(1, 6)}
+    files = {f"content/articles/s{i}.ar.md": article(f"خبر {i}", date=f"2025-01-0{i}",
+                                                     actors="[ibrahim-kalin, abdullah-al-lafi]", countries="[tr]")
+             for i in range(1, 6)}
     public = built({"site.toml": toml} | files)
+    # The actors beside an actor's or a country's stories are on its first page only.
+    for base in ("ar/actors/ibrahim-kalin", "en/countries/tr"):
+        assert page(public, base).xpath("//section[@class='co-actors']//a/@href")[0].endswith("/abdullah-al-lafi/")
+        assert page(public, f"{base}/page/2").xpath("//section[@class='co-actors']") == []
     for base in ("ar", "en", "ar/actors/ibrahim-kalin", "en/countries/tr"):
         assert len(page(public, base).xpath("//ol[@class='story-list']/li")) == 2
         assert len(page(public, f"{base}/page/3").xpath("//ol[@class='story-list']/li")) == 1

@@ -21,7 +21,7 @@ from .load import load_content
 from .markup import Markup, MentionTable, Rendered, Target
 from .model import Site, make_site
 from .parallel import map_chunks
-from .plan import Inputs, PageJob, check_pages, check_unique, plan
+from .plan import Inputs, Planner, check_pages, check_unique
 from .progress import Progress
 from .search import build_index
 from .render import environment, layered, render_page, theme_dir
@@ -37,6 +37,17 @@ class BuildReport:
     seconds: float = 0.0
     languages: tuple[str, ...] = ()
     stages: dict[str, float] = field(default_factory=dict)   # seconds per pipeline stage
+
+
+@dataclass(frozen=True)
+class Written:
+    """A page written by a worker, as the build reports and checks it (see check_unique)."""
+
+    url: str
+    kind: str
+    lang: str
+    sources: tuple[Path, ...]
+    templated: bool              # rendered from a template (a page), not written as it is (a feed, JSON)
 
 
 class _Stopwatch:
@@ -135,10 +146,11 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
+    FORMAT = 2                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
-        self.key = _digest(repr((__version__, sys.version_info[:2], dataclasses.replace(config, base_url=""))))[:16]
+        self.key = _digest(repr((self.FORMAT, __version__, sys.version_info[:2], dataclasses.replace(config, base_url=""))))[:16]
         self.folder = root / self.FOLDER
 
     def _path(self, part: str) -> Path:
@@ -240,19 +252,24 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         store.save("words", index_cache.pop("stored"))
     del index_cache
     watch.lap("index")
-    progress.stage("plan")
-    jobs: list[PageJob] = plan(Inputs(site, links, urls, strings, bodies, bios, page_bodies, search))
-    raise_if_any(check_unique(jobs))
-    watch.lap("plan")
-
     env = environment(root, theme)
     report.output, report.languages = output, config.languages
+    inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search)
+    groups = Planner(inputs).group_keys()
     staging = Staging(output)
+    planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
-    def render_and_write(chunk: list[PageJob]) -> None:
-        for job in chunk:
-            body = job.body if job.body is not None else render_page(env, job.template, job.context)
-            staging.write(urls.output_path(job.url), body)
+    def plan_render_write(chunk: list[tuple]) -> list[Written]:
+        """Plan a chunk of the planner's groups, render their pages and write them: a page's context
+        lives only while it is rendered, so memory does not grow with the site."""
+        planner = planners.setdefault("planner", Planner(inputs))
+        done = []
+        for key in chunk:
+            for job in planner.group(key):
+                body = job.body if job.body is not None else render_page(env, job.template, job.context)
+                staging.write(urls.output_path(job.url), body)
+                done.append(Written(job.url, job.kind, job.lang, job.sources, job.body is None))
+        return done
 
     try:
         for relative, source in statics.items():
@@ -261,15 +278,17 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
             staging.write(copy, data)
         for path, data in search.files.items():
             staging.write(path, data)
-        progress.stage("render+write", len(jobs))
-        map_chunks(render_and_write, jobs, workers, progress.advance)
+        progress.stage("render+write", len(groups))
+        written = [page for chunk in map_chunks(plan_render_write, groups, workers, progress.advance)
+                   for page in chunk]
+        raise_if_any(check_unique(written))
         staging.commit()
     except BaseException:
         staging.discard()
         raise
     watch.lap("render+write")
     progress.finish()
-    report.pages.update(Counter((job.kind, job.lang) for job in jobs if job.body is None))
-    report.files = len(statics) + len(fingerprinted) + len(search.files) + len(jobs)
+    report.pages.update(Counter((page.kind, page.lang) for page in written if page.templated))
+    report.files = len(statics) + len(fingerprinted) + len(search.files) + len(written)
     report.seconds = time.perf_counter() - started
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from . import embed, feeds, hosting, i18n, seo
 from .arabic import fold
@@ -248,8 +248,11 @@ class Planner:
         return [slugs[i:i + size] for i in range(0, len(slugs), size)] or [()]
 
     def paged(self, kind: str, lang: str, url_for, slugs: tuple[str, ...], title: str, nav: str, template: str,
-              shared: dict, sources: tuple[Path, ...] = (), **head) -> list[PageJob]:
+              shared: dict, sources: tuple[Path, ...] = (), side: tuple[str, tuple[str, str]] | None = None,
+              **head) -> list[PageJob]:
         """A list of stories split into pages of `page_size`: url_for(lang, n) is page n's address.
+        `side`: (context name, what side_list makes) for the actors beside the stories, which only the first
+        page shows: an actor's or a country's actors run to hundreds on a large site, the same on every page.
         `head`: description, structured data and feed for base()."""
         chunks = self.chunks(slugs)
         t = self.inputs.strings[lang]
@@ -260,6 +263,8 @@ class Planner:
             context = self.base(lang, kind, page_title, url, {code: url_for(code, number) for code in self.languages},
                                 nav=nav, **head)
             context.update(shared)
+            if side is not None:
+                context[side[0]] = self.side_list(side[1], lang) if number == 1 else []
             context["items"] = [self.item(self.inputs.links.stories[s], lang) for s in chunk]
             context["pagination"] = {
                 "newer": url_for(lang, number - 1) if number > 1 else "",
@@ -467,16 +472,23 @@ class Planner:
                       "bio": self.inputs.bios.get((actor.slug, lang), ""),
                       "country": self.country_ref(actor.country, lang) if actor.country else None,
                       "count": self.count("stories_count", len(slugs), lang)},
-            "co_actors": [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
-                          for other, n in self.inputs.links.co_actors.get(actor.slug, ())],
         }
         url = self.urls.actor(lang, actor.slug)
         shared["embed"] = self.embed_for("actor", url, name)
         kind = "Person" if actor.kind == "person" else "Organization"
         return self.paged("actor", lang, lambda code, n: self.urls.actor(code, actor.slug, n), slugs, name, "actors",
-                          "actor.html", shared, (actor.path,),
+                          "actor.html", shared, (actor.path,), side=("co_actors", ("co_actors", actor.slug)),
                           description=actor.role.get(lang) or shared["actor"]["count"],
                           structured=self.entity_data(kind, actor, lang, url), feed=self.feed_link(lang, url, name))
+
+    def side_list(self, which: tuple[str, str], lang: str) -> list[dict]:
+        """The actors beside an entity's stories: ("co_actors", slug) with how often they appear together,
+        or ("actors_of_country", code)."""
+        kind, key = which
+        if kind == "co_actors":
+            return [self.actor_ref(other, lang) | {"count": self.count("together_count", n, lang)}
+                    for other, n in self.inputs.links.co_actors.get(key, ())]
+        return [self.actor_ref(a, lang) for a in self.inputs.links.actors_of_country.get(key, ())]
 
     def actor_embed(self, actor: Actor, lang: str) -> list[PageJob]:
         self._read("actor", actor.slug)
@@ -499,12 +511,12 @@ class Planner:
             "country": {"name": name, "lang": name_lang, "dir": direction(name_lang), "code": country.code,
                         "other_names": self.other_names(country, lang),
                         "count": self.count("stories_count", len(slugs), lang)},
-            "actors": [self.actor_ref(a, lang) for a in self.inputs.links.actors_of_country.get(country.code, ())],
         }
         url = self.urls.country(lang, country.code)
         shared["embed"] = self.embed_for("country", url, name)
         return self.paged("country", lang, lambda code, n: self.urls.country(code, country.code, n), slugs, name,
                           "countries", "country.html", shared, (country.path,),
+                          side=("actors", ("actors_of_country", country.code)),
                           description=shared["country"]["count"],
                           structured=self.entity_data("Country", country, lang, url),
                           feed=self.feed_link(lang, url, name))
@@ -657,8 +669,9 @@ def check_pages(site: Site) -> list[ContentError]:
             for p in site.pages if p.slug in RESERVED]
 
 
-def check_unique(jobs: list[PageJob]) -> list[ContentError]:
-    """Two jobs writing one URL means two files claim the same page."""
+def check_unique(jobs: Sequence) -> list[ContentError]:
+    """Two jobs writing one URL means two files claim the same page (`jobs`: anything with the url, kind
+    and sources of a PageJob)."""
     seen: dict[str, PageJob] = {}
     errors = []
     for job in jobs:
