@@ -142,7 +142,9 @@ def words(text: str) -> list[str]:
         joined_until = match.end()         # the word joined on can not start a compound itself
         return match.group(1)
 
-    return WORD_RE.findall(_HEAD_GAP.sub(join, folded))
+    if any(head in folded for head in COMPOUND_HEADS):      # the common case has none: skip the scan
+        folded = _HEAD_GAP.sub(join, folded)
+    return WORD_RE.findall(folded)
 
 
 @lru_cache(maxsize=200_000)
@@ -207,7 +209,6 @@ ENGLISH_KEEP = frozenset({"news", "always", "perhaps", "whereas", "series", "spe
 
 
 _HAMZA_DROPPED = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
-_HAMZA_WORD_RE = re.compile(rf"[\w{WORD_MARKS}]*[\u0621\u0624\u0626][\w{WORD_MARKS}]*")
 
 
 def without_hamza(text: str) -> str:
@@ -215,9 +216,13 @@ def without_hamza(text: str) -> str:
     return fold_text(text.translate(_HAMZA_DROPPED))
 
 
+_word_without_hamza = lru_cache(maxsize=200_000)(without_hamza)
+
+
 def hamza_free_words(text: str) -> list[str]:
     """The words of `text` written with ء ؤ ئ, as they are typed without: رئيس -> رييس."""
-    return [without_hamza(word) for word in _HAMZA_WORD_RE.findall(text)]
+    return [_word_without_hamza(word) for word in WORD_RE.findall(text)
+            if "\u0621" in word or "\u0624" in word or "\u0626" in word]
 
 
 def clitic_bases(folded: str) -> tuple[str, ...]:

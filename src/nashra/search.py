@@ -270,34 +270,45 @@ def _text_and_words(title: str, body_html: str) -> tuple[str, "_Words"]:
     return text, _words([(title, True), (text, False)])
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Words:
-    """The folded words of a document (word -> in its title?), and the same words typed without hamza."""
+    """The folded words of a document, each once, and the same words typed without hamza: those of its
+    title, then the others. Kept as space-separated text, which is compact in memory and in .nashra-cache/
+    and quick to send between processes."""
 
-    exact: dict[str, bool]
-    without_hamza: dict[str, bool]
+    title: str
+    other: str
+    title_loose: str
+    other_loose: str
+
+    def exact(self) -> list[str]:
+        return self.title.split() + self.other.split()
+
+    def loose(self) -> list[str]:
+        return self.title_loose.split() + self.other_loose.split()
 
 
 def _words(parts: list[tuple[str, bool]]) -> _Words:
     exact: dict[str, bool] = {}
     loose: dict[str, bool] = {}
     for text, in_title in parts:                 # the title comes first
-        found = arabic.words(text)
-        for word in found:
-            exact.setdefault(word, in_title)
-        for word in arabic.hamza_free_words(text):
+        for word in dict.fromkeys(arabic.words(text)):
             if word not in exact:
-                loose.setdefault(word, in_title)
-    return _Words(exact, loose)
+                exact[word] = in_title
+        for word in dict.fromkeys(arabic.hamza_free_words(text)):
+            if word not in exact and word not in loose:
+                loose[word] = in_title
+    return _Words(" ".join(w for w, t in exact.items() if t), " ".join(w for w, t in exact.items() if not t),
+                  " ".join(w for w, t in loose.items() if t), " ".join(w for w, t in loose.items() if not t))
 
 
 def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words, list[int]]],
               check: Callable[[], None] = lambda: None) -> _Postings:
     """Each word under its own form, under each clitic-free form that is a word of the site too
     (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
-    proper = set().union(*(n.exact for n in names))
-    lexicon = set().union(proper, *(d.exact for d in docs))
-    loose_lexicon = lexicon.union(*(d.without_hamza for d in docs), *(n.without_hamza for n in names))
+    proper = set().union(*(n.exact() for n in names))
+    lexicon = set().union(proper, *(d.exact() for d in docs))
+    loose_lexicon = lexicon.union(*(d.loose() for d in docs), *(n.loose() for n in names))
 
     @functools.cache
     def forms(word: str, loose: bool = False) -> tuple[str, ...]:
@@ -313,33 +324,35 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
     postings = _Postings()
     add = postings.add
     for doc, words in enumerate(_checked(docs, check, 32)):
-        for word, in_title in words.exact.items():
-            word_forms = forms(word)
-            add(word, EXACT, doc)
-            for form in word_forms[1:]:
-                add(form, OTHER_FORM, doc)
-            if in_title:
-                for form in word_forms:
-                    add(form, TITLE, doc)
-            for stem in stems(word):
-                add(stem, EXACT, doc)
-        for word, in_title in words.without_hamza.items():
-            for form in forms(word, loose=True):
-                add(form, OTHER_FORM, doc)
+        for in_title, text in ((True, words.title), (False, words.other)):
+            for word in text.split():
+                word_forms = forms(word)
+                add(word, EXACT, doc)
+                for form in word_forms[1:]:
+                    add(form, OTHER_FORM, doc)
                 if in_title:
-                    add(form, TITLE, doc)
+                    for form in word_forms:
+                        add(form, TITLE, doc)
+                for stem in stems(word):
+                    add(stem, EXACT, doc)
+        for in_title, text in ((True, words.title_loose), (False, words.other_loose)):
+            for word in text.split():
+                for form in forms(word, loose=True):
+                    add(form, OTHER_FORM, doc)
+                    if in_title:
+                        add(form, TITLE, doc)
     for entity, words in enumerate(names):
-        for word in words.exact:
+        for word in words.exact():
             for form in forms(word):
                 postings.add(form, ENTITIES, entity)
-        for word in words.without_hamza:
+        for word in words.loose():
             for form in forms(word, loose=True):
                 postings.add(form, ENTITIES, entity)
     for short, entity_docs in linked:
-        for word in short.exact:
+        for word in short.exact():
             for form in forms(word):
                 postings.link(form, entity_docs)
-        for word in short.without_hamza:
+        for word in short.loose():
             for form in forms(word, loose=True):
                 postings.link(form, entity_docs)
     return postings
