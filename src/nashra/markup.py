@@ -163,6 +163,23 @@ class _MentionLinker(Treeprocessor):
         return text[:mentions[0][0]], links
 
 
+# A paragraph Markdown would leave as it is: one line of text with no character that inline syntax
+# (emphasis, code, links, images, HTML, entities, escapes), a table or a fence is made of, and no start a
+# block (heading, quote, list, rule, code, definition) may have. News copy is made of little else.
+_PLAIN_BLOCK = re.compile(r"[^\s#>\-+*=|~:\d\\`_\[\]!<>&\x02\x03][^\n\r\t\x02\x03\\`*_\[\]!<>&|~]*")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of a body that is nothing but plain paragraphs, or None: a body Markdown would
+    turn into exactly <p>paragraph</p> each (tests/test_markup.py checks this against Markdown itself)."""
+    blocks = _BLANK_LINES.split(text.replace("\r\n", "\n").strip("\n"))
+    if all(_PLAIN_BLOCK.fullmatch(block) and not block[0].isnumeric() and block == block.rstrip()
+           for block in blocks):
+        return blocks
+    return None
+
+
 class Markup:
     """The one Markdown renderer. Not thread-safe: one per process."""
 
@@ -174,10 +191,29 @@ class Markup:
 
     def render(self, text: str, mentions: MentionTable | None = None) -> Rendered:
         self._linker.table = mentions
-        html = self._md.reset().convert(text)
+        paragraphs = plain_paragraphs(text)
+        html = self._md.reset().convert(text) if paragraphs is None else self._convert_plain(paragraphs)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                           url_schemes={"http", "https", "mailto"})
         return Rendered(clean, self._linker.first_paragraph, tuple(self._linker.mentioned))
+
+
+    def _convert_plain(self, paragraphs: list[str]) -> str:
+        """What Markdown.convert gives for plain paragraphs, without parsing: the same tree, the same tree
+        processors but the inline one (it would find nothing), the same serializer and post-processors."""
+        md = self._md
+        root = etree.Element(md.doc_tag)
+        for paragraph in paragraphs:
+            etree.SubElement(root, "p").text = paragraph
+        inline = md.treeprocessors["inline"]
+        for processor in md.treeprocessors:
+            if processor is not inline:
+                root = processor.run(root) or root
+        output = md.serializer(root)
+        output = output[output.index(f"<{md.doc_tag}>") + len(md.doc_tag) + 2:output.rindex(f"</{md.doc_tag}>")].strip()
+        for processor in md.postprocessors:
+            output = processor.run(output)
+        return output.strip()
 
 
 def plain_summary(text: str, limit: int = 220) -> str:
