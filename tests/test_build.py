@@ -2,11 +2,13 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from nashra import search
 from nashra.build import build
+from nashra.errors import BuildError
 from nashra.markup import Markup
 
 from helpers import article, broken_links, page
@@ -254,7 +256,7 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     root = make_site(files)
     assert tree(build(root, tmp_path / "cold", cache=False).output) == tree(build(root, tmp_path / "warm").output)
     cached = sorted((root / ".nashra-cache").glob("build-*.pickle"))
-    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "words.pickle"]
+    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "output.pickle", "words.pickle"]
     assert (root / ".nashra-cache/.gitignore").read_text() == "*\n"
     # An edited body: only that article's Markdown is rendered again.
     (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
@@ -278,6 +280,52 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
         path.write_bytes(b"not a pickle")
     assert tree(build(root, tmp_path / "warm3").output) == warm
     assert all(path.read_bytes() != b"not a pickle" for path in cached)
+
+
+def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(make_site, tmp_path):
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            countries="[tr]", body=f"قالن في تركيا {i}. Kalin {i}.")
+             for i in range(1, 13) for lang in ("ar", "en")}
+    root, out = make_site(files), tmp_path / "public"
+
+    def times():
+        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    def cold(name):
+        return tree(build(root, tmp_path / name, cache=False).output)
+
+    first = build(root, out)
+    before = times()
+    # Nothing changed: nothing is done, and the output is left as it is.
+    again = build(root, out)
+    assert again.unchanged and (again.files, again.pages) == (first.files, first.pages) and times() == before
+    # One body edited: its pages are rendered again, the rest are kept without being rendered or written.
+    (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
+                                                             countries="[tr]", body="نص جديد عن قالن."), encoding="utf-8")
+    report = build(root, out)
+    assert not report.unchanged and 0 < report.rendered < sum(report.pages.values()) / 4
+    assert tree(out) == cold("cold1")
+    written = {path for path, time in times().items() if before.get(path) != time}
+    assert "ar/articles/s03/index.html" in written and "en/articles/s05/index.html" not in written
+    # The output damaged by hand (a page changed, a file deleted, a stray file) is repaired.
+    (out / "en/articles/s05/index.html").write_text("damaged", encoding="utf-8")
+    (out / "favicon.svg").unlink()
+    (out / "en/stray.txt").write_text("stray", encoding="utf-8")
+    assert not build(root, out).unchanged and tree(out) == cold("cold2")
+    # A template of the site's own: every page that uses it is rendered again.
+    template = root / "templates/article.html"
+    template.parent.mkdir()
+    template.write_text((Path(__file__).parents[1] / "themes/default/templates/article.html").read_text(encoding="utf-8")
+                        .replace('{% block main %}', '{% block main %}<p class="marker">new</p>', 1), encoding="utf-8")
+    build(root, out)
+    assert tree(out) == cold("cold3") and b'class="marker"' in (out / "en/articles/s05/index.html").read_bytes()
+    # A failed build leaves the output as it was.
+    before_failure = tree(out)
+    (root / "content/articles/bad.ar.md").write_text(article("خبر", actors="[nobody]"), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(root, out)
+    assert tree(out) == before_failure and not list(tmp_path.glob(".public.*"))
 
 
 def test_a_failed_build_leaves_the_cache_alone(make_site, tmp_path):

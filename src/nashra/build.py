@@ -10,23 +10,23 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import __version__, assets, i18n
-from .config import Config, load_config
+from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
 from .load import load_content
 from .markup import Markup, MentionTable, Rendered, Target
 from .model import Site, make_site
 from .parallel import map_chunks
-from .plan import Inputs, Planner, check_pages, check_unique
+from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
 from .search import build_index
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
-from .write import Staging
+from .write import Entry, Manifest, Staging, digest, output_matches
 
 
 @dataclass
@@ -37,6 +37,8 @@ class BuildReport:
     seconds: float = 0.0
     languages: tuple[str, ...] = ()
     stages: dict[str, float] = field(default_factory=dict)   # seconds per pipeline stage
+    rendered: int = 0              # pages rendered (the others were as the last build made them)
+    unchanged: bool = False        # nothing had changed since the last build: nothing was done
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Written:
     lang: str
     sources: tuple[Path, ...]
     templated: bool              # rendered from a template (a page), not written as it is (a feed, JSON)
+    path: PurePosixPath
+    entry: Entry                 # the file as written (or kept)
+    rendered: bool               # rendered by this build (not kept from the last one)
 
 
 class _Stopwatch:
@@ -203,12 +208,14 @@ def check_output(root: Path, output: Path) -> None:
 
 def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
           workers: int | None = None, fingerprint: bool = True, cache: bool = True,
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, remember_output: bool = True) -> BuildReport:
     """Build the site in `root` into `output` (default root/public). Raises BuildError; then nothing is written.
 
     `workers`: processes for Markdown and templates (default: every core for large sites, 1 for small).
     `fingerprint`: pages link fingerprinted copies of stylesheets and scripts (`nashra serve` links the
     plain files, so that a stylesheet edit re-renders no page). `cache`: reuse and keep .nashra-cache/.
+    `remember_output`: keep a record of the output's files there too, so the next build into the same
+    folder renders and writes only what changed (`nashra check` builds into a temporary folder: no).
     `progress` hears of each stage and of the articles and pages done (progress.py)."""
     progress = progress or Progress(delay=float("inf"))
     started = time.perf_counter()
@@ -220,8 +227,26 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         config = config.with_base_url(base_url)
     output = (output or root / "public").resolve()
     check_output(root, output)
+    theme = theme_dir(root, config.theme)
+    report.output, report.languages = output, config.languages
 
+    store = BuildCache(root, config) if cache else None
+    manifest, sources = None, ""
     progress.stage("load")
+    if store is not None and remember_output:
+        sources = source_digest(root, theme, (str(output), config.base_url, drafts, fingerprint))
+        manifest = store.load("output").get("manifest")
+        if not isinstance(manifest, Manifest) or manifest.output != str(output):
+            manifest = None
+        elif manifest.inputs == sources and output_matches(output, manifest):
+            # Nothing read by the build has changed, and the output is as the last build left it.
+            report.pages.update(manifest.summary["pages"])
+            report.files, report.unchanged = len(manifest.files), True
+            watch.lap("load")
+            progress.finish()
+            report.seconds = time.perf_counter() - started
+            return report
+
     documents, errors = load_content(root)
     watch.lap("load")
     progress.stage("model")
@@ -232,12 +257,10 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     watch.lap("link")
     raise_if_any(errors + model_errors + link_errors + check_pages(site))
 
-    theme = theme_dir(root, config.theme)
     statics = assets.static_files(layered(root, theme, "static"))
     fingerprinted = assets.fingerprint(statics) if fingerprint else {}
     urls = Urls(config.base_url, tuple((str(path), str(copy)) for path, (copy, _) in fingerprinted.items()))
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
-    store = BuildCache(root, config) if cache else None
     markup_cache = {"stored": store.load("bodies")} if store else None
     progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance)
@@ -252,43 +275,79 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         store.save("words", index_cache.pop("stored"))
     del index_cache
     watch.lap("index")
+
     env = environment(root, theme)
-    report.output, report.languages = output, config.languages
     inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search)
     groups = Planner(inputs).group_keys()
-    staging = Staging(output)
+    staging = Staging(output, manifest)
+    # What a page is made from besides its template and context: the templates and strings themselves.
+    looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
     planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
     def plan_render_write(chunk: list[tuple]) -> list[Written]:
         """Plan a chunk of the planner's groups, render their pages and write them: a page's context
-        lives only while it is rendered, so memory does not grow with the site."""
+        lives only while it is rendered, so memory does not grow with the site. A page made from the
+        same template and context as last time is neither rendered nor written (see write.Staging)."""
         planner = planners.setdefault("planner", Planner(inputs))
         done = []
         for key in chunk:
             for job in planner.group(key):
-                body = job.body if job.body is not None else render_page(env, job.template, job.context)
-                staging.write(urls.output_path(job.url), body)
-                done.append(Written(job.url, job.kind, job.lang, job.sources, job.body is None))
+                path = urls.output_path(job.url)
+                made_from = _page_digest(looks, job) if looks and job.body is None else ""
+                entry = staging.unchanged(path, made_from)
+                rendered = entry is None and job.body is None
+                if entry is None:
+                    entry = staging.write(path, job.body if job.body is not None else
+                                          render_page(env, job.template, job.context), made_from)
+                done.append(Written(job.url, job.kind, job.lang, job.sources, job.body is None, path, entry,
+                                    rendered))
         return done
 
+    files: dict[PurePosixPath, Entry] = {}
     try:
         for relative, source in statics.items():
-            staging.copy(source, relative)
+            files[relative] = staging.copy(source, relative)
         for copy, data in fingerprinted.values():
-            staging.write(copy, data)
+            files[copy] = staging.write(copy, data)
         for path, data in search.files.items():
-            staging.write(path, data)
+            files[path] = staging.write(path, data)
         progress.stage("render+write", len(groups))
         written = [page for chunk in map_chunks(plan_render_write, groups, workers, progress.advance)
                    for page in chunk]
         raise_if_any(check_unique(written))
-        staging.commit()
+        files.update((page.path, page.entry) for page in written)
+        staging.commit(files)
     except BaseException:
         staging.discard()
         raise
     watch.lap("render+write")
     progress.finish()
     report.pages.update(Counter((page.kind, page.lang) for page in written if page.templated))
-    report.files = len(statics) + len(fingerprinted) + len(search.files) + len(written)
+    report.files = len(files)
+    report.rendered = sum(page.rendered for page in written)
+    if store is not None and remember_output:
+        store.save("output", {"manifest": Manifest(str(output), sources, files, {"pages": dict(report.pages)})})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _page_digest(looks: str, job: PageJob) -> str:
+    """What a page is made from, as a digest: its template and context (the UI strings, `t`, are in `looks`)."""
+    context = {key: value for key, value in job.context.items() if key != "t"}
+    return _digest(looks + job.template) + digest(pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def source_digest(root: Path, theme: Path, options: tuple,
+                  folders: tuple[str, ...] = SOURCE_FOLDERS) -> str:
+    """A digest of every file a build reads from these folders of the site and its theme, of nashra's own
+    code and of the build's options: when it is unchanged, so is everything the build would make."""
+    hashed = hashlib.blake2b(repr((__version__, options)).encode("utf-8"), digest_size=16)
+    places = [root / name for name in folders] + [theme / name for name in folders if theme.parent != root / "themes"]
+    places += [root / CONFIG_FILE, Path(__file__).parent]
+    for place in places:
+        found = sorted(place.rglob("*")) if place.is_dir() else [place] if place.is_file() else []
+        for path in found:
+            if path.is_file() and "__pycache__" not in path.parts:
+                hashed.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
+                hashed.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return hashed.hexdigest()

@@ -124,7 +124,7 @@ def check(root: Path, drafts: bool = False, external: bool = False, workers: int
     with tempfile.TemporaryDirectory(prefix="nashra-check-") as folder:
         public = Path(folder) / OUTPUT
         try:
-            build(root, output=public, drafts=drafts, workers=workers)
+            build(root, output=public, drafts=drafts, workers=workers, remember_output=False)
         except BuildError as exc:
             report.findings = [build_finding(error, root) for error in exc.errors]
             report.seconds = time.perf_counter() - started

@@ -101,7 +101,11 @@ def _summary(report: BuildReport) -> str:
         counts = [f"{report.pages[(kind, lang)]} {kind}" for kind in KIND_ORDER if report.pages[(kind, lang)]]
         lines.append(f"  {lang}: " + ", ".join(counts))
     total = sum(report.pages.values())
-    return (f"Built {total} pages ({report.files} files) into {report.output} in {report.seconds:.2f} s\n"
+    if report.unchanged:
+        return (f"Nothing changed since the last build: {report.output} is up to date ({total} pages, "
+                f"{report.files} files; checked in {report.seconds:.2f} s)")
+    kept = f"; {report.rendered} rendered, the others unchanged" if report.rendered < total else ""
+    return (f"Built {total} pages ({report.files} files{kept}) into {report.output} in {report.seconds:.2f} s\n"
             + "\n".join(lines))
 
 

@@ -7,6 +7,7 @@ in and only the results come back. Where fork is missing (Windows), work runs in
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Sequence, TypeVar
@@ -49,6 +50,9 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
         return results
     global _task, _items
     _task, _items = task, items
+    # Move everything made so far out of the collector's sight: a worker's collections would otherwise
+    # walk (and so copy, page by page) the whole of the parent's memory it shares.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = []
@@ -59,6 +63,7 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
             return results
     finally:
         _task, _items = None, ()
+        gc.unfreeze()
 
 
 def _run(numbers: range):

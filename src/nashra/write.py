@@ -1,44 +1,146 @@
-"""The only writer: everything goes to a temporary folder that replaces the output when the build succeeded."""
+"""The only writer of a build's output: nothing in the output changes before the build has succeeded.
+
+A first build (or one without .nashra-cache/) writes everything to a temporary folder that then replaces
+the output. A later build into the same folder knows, from the last build's record of its files (a
+`Manifest`), which files it would write unchanged: it skips those (and, for a page whose template and
+context are unchanged, its rendering too), writes the others to a temporary folder, and on commit moves
+them in and removes the files no longer made. Either way the output ends byte for byte the same.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 
-class Staging:
-    """A temporary output folder beside the real one; `commit()` swaps it in."""
+@dataclass(frozen=True)
+class Entry:
+    """One output file as the build left it: what it was made from (a page's template and context, as a
+    digest; "" when unknown), a digest of its bytes, and its size and modification time then."""
 
-    def __init__(self, output: Path):
+    made_from: str
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Manifest:
+    """The record of a build's output folder, kept in .nashra-cache/ for the next build into it."""
+
+    output: str = ""
+    inputs: str = ""                       # a digest of every source and option (see build.source_digest)
+    files: dict[PurePosixPath, Entry] = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)     # what the build reported, to report again unchanged
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Staging:
+    """Where a build writes: `write` and `copy` from any process, `commit` (or `discard`) once at the end.
+
+    `previous`: the manifest of the last build into this output, when there is one to trust."""
+
+    def __init__(self, output: Path, previous: Manifest | None = None):
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        self.previous = previous.files if previous is not None and self.output.is_dir() else None
 
-    def write(self, relative: PurePosixPath, data: str | bytes) -> None:
-        target = self.path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+    @property
+    def in_place(self) -> bool:
+        return self.previous is not None
+
+    def _kept(self, relative: PurePosixPath, entry: Entry | None) -> Entry | None:
+        """The last build's entry when the output still holds that file as it was written."""
+        if entry is None:
+            return None
+        try:
+            stat = os.stat(self.output / relative)
+        except OSError:
+            return None
+        return entry if (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns) else None
+
+    def unchanged(self, relative: PurePosixPath, made_from: str) -> Entry | None:
+        """The entry of a file made from exactly this last time and still in the output, or None."""
+        if not self.in_place or not made_from:
+            return None
+        entry = self.previous.get(relative)
+        return self._kept(relative, entry) if entry is not None and entry.made_from == made_from else None
+
+    def write(self, relative: PurePosixPath, data: str | bytes, made_from: str = "") -> Entry:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        target.write_bytes(data)
-
-    def copy(self, source: Path, relative: PurePosixPath) -> None:
+        hashed = digest(data)
+        if self.in_place:
+            kept = self._kept(relative, self.previous.get(relative))
+            if kept is not None and kept.digest == hashed:
+                return Entry(made_from, hashed, kept.size, kept.mtime_ns)
         target = self.path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_bytes(data)
+        stat = target.stat()       # moving the file (or its folder) into place keeps its time
+        return Entry(made_from, hashed, stat.st_size, stat.st_mtime_ns)
 
-    def commit(self) -> None:
-        """Put the new folder in place of the old one; the old one is removed only afterwards."""
-        os.chmod(self.path, 0o755)
-        old = None
-        if self.output.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-            os.rmdir(old)
-            os.rename(self.output, old)
-        os.rename(self.path, self.output)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    def copy(self, source: Path, relative: PurePosixPath) -> Entry:
+        return self.write(relative, source.read_bytes())
+
+    def commit(self, files: dict[PurePosixPath, Entry]) -> None:
+        """Put the new files in place. Building afresh: the new folder replaces the old one, which is
+        removed only afterwards. In place: files no longer made go, new and changed ones move in."""
+        if not self.in_place:
+            os.chmod(self.path, 0o755)
+            old = None
+            if self.output.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+                os.rmdir(old)
+                os.rename(self.output, old)
+            os.rename(self.path, self.output)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+            return
+        folders: set[Path] = set()
+        for folder, dirs, names in os.walk(self.output):
+            for name in names:
+                path = Path(folder, name)
+                if PurePosixPath(path.relative_to(self.output).as_posix()) not in files:
+                    path.unlink()
+                    folders.add(path.parent)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        for folder, dirs, names in os.walk(self.path):
+            for name in names:
+                source = Path(folder, name)
+                target = self.output / source.relative_to(self.path)
+                if target.is_dir():
+                    shutil.rmtree(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        shutil.rmtree(self.path, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def output_matches(output: Path, manifest: Manifest) -> bool:
+    """Whether `output` holds exactly the manifest's files, each as the build left it."""
+    seen = 0
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = Path(folder, name)
+            entry = manifest.files.get(PurePosixPath(path.relative_to(output).as_posix()))
+            if entry is None:
+                return False
+            stat = path.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
+                return False
+            seen += 1
+    return seen == len(manifest.files)
