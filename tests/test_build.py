@@ -328,6 +328,19 @@ def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(mak
     assert tree(out) == before_failure and not list(tmp_path.glob(".public.*"))
 
 
+def test_a_build_without_the_cache_into_an_old_folder_rewrites_only_changed_files(make_site, tmp_path):
+    root, out = make_site(SITE), tmp_path / "public"
+    build(root, out, cache=False)
+    page_file = out / "en/articles/kalin-visit/index.html"
+    kept_time = page_file.stat().st_mtime_ns
+    (out / "ar/index.html").write_text("old", encoding="utf-8")
+    (out / "old/empty").mkdir(parents=True)
+    (out / "en/old.html").write_text("old", encoding="utf-8")
+    build(root, out, cache=False)
+    assert tree(out) == tree(build(root, tmp_path / "fresh", cache=False).output)
+    assert page_file.stat().st_mtime_ns == kept_time and not (out / "old").exists()
+
+
 def test_a_failed_build_leaves_the_cache_alone(make_site, tmp_path):
     root = make_site({"content/articles/a.ar.md": article("خبر")})
     build(root, tmp_path / "one")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -332,9 +333,16 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
 
 def _page_digest(looks: str, job: PageJob) -> str:
-    """What a page is made from, as a digest: its template and context (the UI strings, `t`, are in `looks`)."""
+    """What a page is made from, as a digest: its template and context (the UI strings, `t`, are in
+    `looks`). As JSON, which unlike pickle does not depend on which equal values are the same object."""
     context = {key: value for key, value in job.context.items() if key != "t"}
-    return _digest(looks + job.template) + digest(pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest((looks + job.template + json.dumps(context, ensure_ascii=False, check_circular=False,
+                                                     default=_plain)).encode("utf-8", "surrogatepass"))
+
+
+def _plain(value: object) -> object:
+    """A value JSON lacks, as plain data: a date as ISO text, a UI string table (Strings) as its tables."""
+    return value.isoformat() if hasattr(value, "isoformat") else [type(value).__name__, vars(value)]
 
 
 def source_digest(root: Path, theme: Path, options: tuple,

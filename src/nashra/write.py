@@ -1,10 +1,11 @@
 """The only writer of a build's output: nothing in the output changes before the build has succeeded.
 
-A first build (or one without .nashra-cache/) writes everything to a temporary folder that then replaces
-the output. A later build into the same folder knows, from the last build's record of its files (a
-`Manifest`), which files it would write unchanged: it skips those (and, for a page whose template and
-context are unchanged, its rendering too), writes the others to a temporary folder, and on commit moves
-them in and removes the files no longer made. Either way the output ends byte for byte the same.
+A build into a new folder writes everything to a temporary folder that then takes the output's name. A
+build into an existing folder writes only the files whose bytes are new to a temporary folder, then
+moves them in and removes the files it no longer makes. It knows a file is unchanged from the last
+build's record of the output (a `Manifest`, kept in .nashra-cache/), or else by reading it; with that
+record it also skips rendering a page whose template and context are unchanged. Either way the output
+ends byte for byte what a build into an empty folder makes.
 """
 
 from __future__ import annotations
@@ -51,13 +52,10 @@ class Staging:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
-        self.previous = previous.files if previous is not None and self.output.is_dir() else None
+        self.in_place = self.output.is_dir()
+        self.previous = previous.files if previous is not None and self.in_place else {}
 
-    @property
-    def in_place(self) -> bool:
-        return self.previous is not None
-
-    def _kept(self, relative: PurePosixPath, entry: Entry | None) -> Entry | None:
+    def _as_left(self, relative: PurePosixPath, entry: Entry | None) -> Entry | None:
         """The last build's entry when the output still holds that file as it was written."""
         if entry is None:
             return None
@@ -69,23 +67,34 @@ class Staging:
 
     def unchanged(self, relative: PurePosixPath, made_from: str) -> Entry | None:
         """The entry of a file made from exactly this last time and still in the output, or None."""
-        if not self.in_place or not made_from:
+        entry = self.previous.get(relative) if made_from else None
+        return self._as_left(relative, entry) if entry is not None and entry.made_from == made_from else None
+
+    def _in_output(self, relative: PurePosixPath, data: bytes, hashed: str) -> os.stat_result | None:
+        """The output's file when it holds exactly `data` already."""
+        target = self.output / relative
+        try:
+            stat = os.stat(target)
+        except OSError:
+            return None
+        if stat.st_size != len(data):
             return None
         entry = self.previous.get(relative)
-        return self._kept(relative, entry) if entry is not None and entry.made_from == made_from else None
+        if entry is not None and (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            return stat if entry.digest == hashed else None
+        with open(target, "rb") as stream:          # no record of it: read it
+            return stat if stream.read() == data else None
 
     def write(self, relative: PurePosixPath, data: str | bytes, made_from: str = "") -> Entry:
         if isinstance(data, str):
             data = data.encode("utf-8")
         hashed = digest(data)
-        if self.in_place:
-            kept = self._kept(relative, self.previous.get(relative))
-            if kept is not None and kept.digest == hashed:
-                return Entry(made_from, hashed, kept.size, kept.mtime_ns)
-        target = self.path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        stat = target.stat()       # moving the file (or its folder) into place keeps its time
+        stat = self._in_output(relative, data, hashed) if self.in_place else None
+        if stat is None:
+            target = self.path / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            stat = target.stat()       # moving the file (or its folder) into place keeps its time
         return Entry(made_from, hashed, stat.st_size, stat.st_mtime_ns)
 
     def copy(self, source: Path, relative: PurePosixPath) -> Entry:
@@ -105,18 +114,14 @@ class Staging:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
             return
-        folders: set[Path] = set()
-        for folder, dirs, names in os.walk(self.output):
+        for folder, _, names in os.walk(self.output, topdown=False):
             for name in names:
                 path = Path(folder, name)
                 if PurePosixPath(path.relative_to(self.output).as_posix()) not in files:
                     path.unlink()
-                    folders.add(path.parent)
-        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
-            while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
-        for folder, dirs, names in os.walk(self.path):
+            if Path(folder) != self.output and not os.listdir(folder):
+                os.rmdir(folder)
+        for folder, _, names in os.walk(self.path):
             for name in names:
                 source = Path(folder, name)
                 target = self.output / source.relative_to(self.path)
