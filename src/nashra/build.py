@@ -152,7 +152,7 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 2                           # the layout of what is kept: a change starts afresh
+    FORMAT = 3                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -312,6 +312,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
             files[copy] = staging.write(copy, data)
         for path, data in search.files.items():
             files[path] = staging.write(path, data)
+        search.files.clear()                 # written: the pages only need its addresses
         progress.stage("render+write", len(groups))
         written = [page for chunk in map_chunks(plan_render_write, groups, workers, progress.advance)
                    for page in chunk]

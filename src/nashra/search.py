@@ -224,8 +224,13 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
 
     files: dict[PurePosixPath, bytes] = {}
     root = PurePosixPath("search")
-    shards = _shards(postings.encoded(check), check)
+    rows = postings.encoded(check)
+    del postings                           # each stage's big structure goes before the next is made
+    shards = _shards(rows, check)
+    del rows
+    bounds = [bound for bound, _ in shards]
     shard_files = [_json(terms) for _, terms in _checked(shards, check, 4)]
+    del shards
     entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
     describe = _Describe(site, urls, entity_id)
     doc_files = [_json(describe.article(article, text)) for article, text in _checked(zip(articles, texts), check, 32)]
@@ -242,7 +247,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     runtime = runtime_js().encode("utf-8")
     runtime_name = f"runtime.{_hash(runtime)}.js"
     files[root / runtime_name] = runtime
-    manifest = _json({"version": 1, "shards": [bound for bound, _ in shards], "languages": ranges, "years": years,
+    manifest = _json({"version": 1, "shards": bounds, "languages": ranges, "years": years,
                       "entity_count": len(entities), **folders})
     manifest_name = f"manifest.{_hash(manifest)}.json"
     files[root / manifest_name] = manifest
@@ -265,9 +270,11 @@ def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article],
     return articles, ranges, years
 
 
-def _text_and_words(title: str, body_html: str) -> tuple[str, "_Words"]:
+def _text_and_words(title: str, body_html: str) -> tuple[tuple[str, bool], "_Words"]:
+    """What the index keeps of an article: the opening of its text (and whether more follows), its words."""
     text = plain_text(body_html)
-    return text, _words([(title, True), (text, False)])
+    opening = _opening(text)
+    return (opening, len(opening) < len(text)), _words([(title, True), (text, False)])
 
 
 @dataclass(frozen=True)
@@ -307,8 +314,12 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
     """Each word under its own form, under each clitic-free form that is a word of the site too
     (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
     proper = set().union(*(n.exact() for n in names))
-    lexicon = set().union(proper, *(d.exact() for d in docs))
-    loose_lexicon = lexicon.union(*(d.loose() for d in docs), *(n.loose() for n in names))
+    lexicon = set(proper)
+    for words in docs:                     # one document's words at a time: they add up to millions
+        lexicon.update(words.exact())
+    loose_lexicon = set(lexicon)
+    for words in (*docs, *names):
+        loose_lexicon.update(words.loose())
 
     @functools.cache
     def forms(word: str, loose: bool = False) -> tuple[str, ...]:
@@ -383,9 +394,9 @@ class _Describe:
     def name(self, entity: Actor | Country, lang: str) -> str:
         return name_in(entity, lang, self.languages)[0]
 
-    def article(self, article: Article, text: str) -> dict:
+    def article(self, article: Article, text: tuple[str, bool]) -> dict:
         config, lang = self.site.config, article.lang
-        opening = _opening(text)
+        opening, more = text
         return {
             "url": self.urls.article(lang, article.slug), "title": article.title, "lang": lang,
             "date": article.date.isoformat(),
@@ -395,7 +406,7 @@ class _Describe:
                        for s in article.actors],
             "countries": [[self.entity_id[("country", c)], self.name(self.site.countries[c], lang),
                            self.urls.country(lang, c)] for c in article.countries],
-            "text": opening, "more": len(opening) < len(text),
+            "text": opening, "more": more,
         }
 
     def entity(self, kind: str, slug: str, entity: Actor | Country, docs: list[int]) -> dict:
