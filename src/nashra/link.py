@@ -157,10 +157,18 @@ def _related(stories: Mapping[str, Story], by_actor, by_country) -> dict[str, tu
             candidates.update(other for c in story.countries for other in countries[c].nearest(now, RELATED_LIMIT))
         candidates.discard(slug)
 
-        def rank(other: str, story: Story = story, now: float = now) -> tuple:
-            return (-sum(other in actors[a].members for a in story.actors),
-                    -sum(other in countries[c].members for c in story.countries),
-                    abs(when[other] - now), other)
+        actor_sets = [actors[a].members for a in story.actors]
+        country_sets = [countries[c].members for c in story.countries]
+
+        def rank(other: str, actor_sets=actor_sets, country_sets=country_sets, now: float = now) -> tuple:
+            shared_actors = shared_countries = 0          # plain loops: this runs a million times at 10k
+            for members in actor_sets:
+                if other in members:
+                    shared_actors += 1
+            for members in country_sets:
+                if other in members:
+                    shared_countries += 1
+            return -shared_actors, -shared_countries, abs(when[other] - now), other
 
         related[slug] = tuple(heapq.nsmallest(RELATED_LIMIT, candidates, key=rank))
     return related
