@@ -18,12 +18,14 @@ language or a year is a range of ids. Postings are delta-encoded id lists.
 from __future__ import annotations
 
 import functools
+import itertools
 import hashlib
 import html
 import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import Callable, Mapping
@@ -332,26 +334,31 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
             return ()
         return tuple({STEM_MARK + stem for form in forms(word) if (stem := arabic.light_stem(form)) != form})
 
+    @functools.cache
+    def filed(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The terms a word of a document is filed under: as its exact form, as another form, in a title."""
+        word_forms = forms(word)
+        return (word, *stems(word)), word_forms[1:], word_forms
+
+    loose_forms = functools.cache(functools.partial(forms, loose=True))
     postings = _Postings()
-    add = postings.add
+    exact, title, other, _ = postings.slots
+    chain, first, second, third = itertools.chain.from_iterable, itemgetter(0), itemgetter(1), itemgetter(2)
     for doc, words in enumerate(_checked(docs, check, 32)):
-        for in_title, text in ((True, words.title), (False, words.other)):
-            for word in text.split():
-                word_forms = forms(word)
-                add(word, EXACT, doc)
-                for form in word_forms[1:]:
-                    add(form, OTHER_FORM, doc)
-                if in_title:
-                    for form in word_forms:
-                        add(form, TITLE, doc)
-                for stem in stems(word):
-                    add(stem, EXACT, doc)
-        for in_title, text in ((True, words.title_loose), (False, words.other_loose)):
-            for word in text.split():
-                for form in forms(word, loose=True):
-                    add(form, OTHER_FORM, doc)
-                    if in_title:
-                        add(form, TITLE, doc)
+        # A document's terms per slot, each once, then the document joins each term's list: every loop
+        # here runs in C (map, chain, set.update, any), which matters at millions of words.
+        in_title = list(map(filed, words.title.split()))
+        in_text = list(map(filed, words.other.split()))
+        loose_title = list(map(loose_forms, words.title_loose.split()))
+        exact_terms = set(chain(map(first, in_title)))
+        exact_terms.update(chain(map(first, in_text)))
+        other_terms = set(chain(map(second, in_title)))
+        other_terms.update(chain(map(second, in_text)), chain(loose_title),
+                           chain(map(loose_forms, words.other_loose.split())))
+        title_terms = set(chain(map(third, in_title)))
+        title_terms.update(chain(loose_title))
+        for slot, terms in ((exact, exact_terms), (other, other_terms), (title, title_terms)):
+            any(map(list.append, map(slot.__getitem__, terms), itertools.repeat(doc)))
     for entity, words in enumerate(names):
         for word in words.exact():
             for form in forms(word):
