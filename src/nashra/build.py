@@ -27,7 +27,7 @@ from .progress import Progress
 from .search import build_index
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
-from .write import Entry, Manifest, Staging, digest, output_matches
+from .write import Entry, Manifest, Staging, digest, output_matches, walk_files
 
 
 @dataclass
@@ -170,6 +170,11 @@ class BuildCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return {}                    # none yet, or unreadable: build without it
 
+    def manifest(self, output: Path) -> Manifest | None:
+        """The record of the last build's output files, when it went to `output`."""
+        manifest = self.load("output").get("manifest")
+        return manifest if isinstance(manifest, Manifest) and manifest.output == str(output) else None
+
     def save(self, part: str, data: dict) -> None:
         try:
             self.folder.mkdir(exist_ok=True)
@@ -232,21 +237,18 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     report.output, report.languages = output, config.languages
 
     store = BuildCache(root, config) if cache else None
-    manifest, sources = None, ""
     progress.stage("load")
-    if store is not None and remember_output:
-        sources = source_digest(root, theme, (str(output), config.base_url, drafts, fingerprint))
-        manifest = store.load("output").get("manifest")
-        if not isinstance(manifest, Manifest) or manifest.output != str(output):
-            manifest = None
-        elif manifest.inputs == sources and output_matches(output, manifest):
-            # Nothing read by the build has changed, and the output is as the last build left it.
-            report.pages.update(manifest.summary["pages"])
-            report.files, report.unchanged = len(manifest.files), True
-            watch.lap("load")
-            progress.finish()
-            report.seconds = time.perf_counter() - started
-            return report
+    sources = source_digest(root, theme, (str(output), config.base_url, drafts, fingerprint)) \
+        if store is not None and remember_output else ""
+    manifest = store.manifest(output) if sources else None
+    if manifest is not None and manifest.inputs == sources and output_matches(output, manifest):
+        # Nothing the build reads has changed, and the output is as the last build left it.
+        report.pages.update(manifest.summary["pages"])
+        report.files, report.unchanged = len(manifest.files), True
+        watch.lap("load")
+        progress.finish()
+        report.seconds = time.perf_counter() - started
+        return report
 
     documents, errors = load_content(root)
     watch.lap("load")
@@ -304,20 +306,20 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                                     rendered))
         return done
 
-    files: dict[PurePosixPath, Entry] = {}
+    files: dict[str, Entry] = {}          # output path -> the file as written or kept
     try:
         for relative, source in statics.items():
-            files[relative] = staging.copy(source, relative)
+            files[str(relative)] = staging.copy(source, relative)
         for copy, data in fingerprinted.values():
-            files[copy] = staging.write(copy, data)
+            files[str(copy)] = staging.write(copy, data)
         for path, data in search.files.items():
-            files[path] = staging.write(path, data)
+            files[str(path)] = staging.write(path, data)
         search.files.clear()                 # written: the pages only need its addresses
         progress.stage("render+write", len(groups))
         written = [page for chunk in map_chunks(plan_render_write, groups, workers, progress.advance)
                    for page in chunk]
         raise_if_any(check_unique(written))
-        files.update((page.path, page.entry) for page in written)
+        files.update((str(page.path), page.entry) for page in written)
         staging.commit(files)
     except BaseException:
         staging.discard()
@@ -353,10 +355,11 @@ def source_digest(root: Path, theme: Path, options: tuple,
     hashed = hashlib.blake2b(repr((__version__, options)).encode("utf-8"), digest_size=16)
     places = [root / name for name in folders] + [theme / name for name in folders if theme.parent != root / "themes"]
     places += [root / CONFIG_FILE, Path(__file__).parent]
-    for place in places:
-        found = sorted(place.rglob("*")) if place.is_dir() else [place] if place.is_file() else []
+    for place in map(str, places):
+        found = sorted(path for _, path in walk_files(place) if "__pycache__" not in path) \
+            if os.path.isdir(place) else [place] if os.path.isfile(place) else []
         for path in found:
-            if path.is_file() and "__pycache__" not in path.parts:
+            with open(path, "rb") as stream:
                 hashed.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
-                hashed.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+                hashed.update(hashlib.blake2b(stream.read(), digest_size=16).digest())
     return hashed.hexdigest()
