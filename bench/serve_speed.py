@@ -66,7 +66,7 @@ def measure(name: str, command: list[str], page_url: str, article: Path, saves: 
     try:
         wait_served(page_url, process)
         startup = time.perf_counter() - started
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)       # the harness polls with a string predicate (eval)
         page.goto(page_url)
         page.wait_for_timeout(2500)            # let the livereload socket connect (and any first reload pass)
         times, harness = [], []
