@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -339,6 +340,19 @@ def test_a_build_without_the_cache_into_an_old_folder_rewrites_only_changed_file
     build(root, out, cache=False)
     assert tree(out) == tree(build(root, tmp_path / "fresh", cache=False).output)
     assert page_file.stat().st_mtime_ns == kept_time and not (out / "old").exists()
+
+
+def test_an_old_folder_with_folders_and_files_swapped_is_repaired(make_site, tmp_path):
+    root, out = make_site(SITE), tmp_path / "public"
+    build(root, out)
+    (out / "robots.txt").unlink()
+    (out / "robots.txt").mkdir()
+    (out / "robots.txt/x").write_text("x", encoding="utf-8")
+    for folder in ("ar/articles/kalin-visit", "en/actors/ibrahim-kalin"):
+        shutil.rmtree(out / folder)
+        (out / folder).write_text("a file where a folder was", encoding="utf-8")
+    build(root, out)
+    assert tree(out) == tree(build(root, tmp_path / "fresh", cache=False).output)
 
 
 def test_a_failed_build_leaves_the_cache_alone(make_site, tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from stat import S_ISREG
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -63,7 +64,8 @@ class Staging:
             stat = os.stat(self.output / relative)
         except OSError:
             return None
-        return entry if (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns) else None
+        same = S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns)
+        return entry if same else None
 
     def unchanged(self, relative: PurePosixPath, made_from: str) -> Entry | None:
         """The entry of a file made from exactly this last time and still in the output, or None."""
@@ -77,7 +79,7 @@ class Staging:
             stat = os.stat(target)
         except OSError:
             return None
-        if stat.st_size != len(data):
+        if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
             return None
         entry = self.previous.get(str(relative))
         if entry is not None and (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
