@@ -61,7 +61,13 @@ def _hash(data: bytes) -> str:
 
 
 def _hash_all(files: list[bytes]) -> str:
-    return _hash(b"\n".join(files))
+    """The hash of the files joined by newlines, without joining them (they add up to a hundred MB at 10k)."""
+    hashed = hashlib.sha256()
+    for n, data in enumerate(files):
+        if n:
+            hashed.update(b"\n")
+        hashed.update(data)
+    return hashed.hexdigest()[:10]
 
 
 def _json(value) -> bytes:
@@ -183,49 +189,90 @@ class Cancelled(Exception):
 
 def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
                 workers: int | None = None, cache: dict | None = None,
-                cancelled: Callable[[], bool] | None = None) -> SearchFiles:
+                cancelled: Callable[[], bool] | None = None,
+                keep: Callable[[dict], None] | None = None,
+                write: Callable[[PurePosixPath, bytes], None] | None = None) -> SearchFiles:
     """The whole index of the site's articles, actors and countries (words found on `workers` cores).
 
     `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
-    articles that changed are read again. `cancelled`, asked now and then, stops the work (raises Cancelled)."""
+    articles that changed are read again; its "stored" entry is the last build's words from .nashra-cache/,
+    replaced by this build's. With `keep`, this build's words go to keep() as soon as they are read and the
+    cache keeps none: a one-off build then lets them go as soon as the postings are made. With `write`,
+    each file goes to write(path, bytes) once its name is known instead of into SearchFiles.files.
+    `cancelled`, asked now and then, stops the work (raises Cancelled)."""
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled()
 
     languages = site.config.languages
     articles, ranges, years = _documents(links, languages)
+    one_off = cache is None or keep is not None
     cache = {} if cache is None else cache
-    known = cache.setdefault("articles", {})      # (title, body html) -> (text, words)
+    known = {} if one_off else cache.setdefault("articles", {})   # (title, body html) -> (text, words)
     keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
-    stored = cache.get("stored")               # the last build's, from .nashra-cache/: digest -> (text, words)
+    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> (text, words)
+    digests = None
     if stored is not None:
         digests = {key: hashlib.blake2b("\0".join(key).encode("utf-8", "surrogatepass"), digest_size=16).digest()
                    for key in keys}
         known.update((key, stored[digests[key]]) for key in keys if key not in known and digests[key] in stored)
+        del stored
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
         found = in_order(map_chunks(lambda chunk: [_text_and_words(*key) for key in chunk], todo, workers))
         known.update(zip(todo, found))
+        del found
     else:
         for key in _checked(todo, check, 8):
             known[key] = _text_and_words(*key)
-    known = cache["articles"] = {key: known[key] for key in keys}
-    if stored is not None:
-        cache["stored"] = {digests[key]: known[key] for key in keys}
+    known = {key: known[key] for key in keys}
+    if not one_off:
+        cache["articles"] = known
+    if digests is not None:                # this build's words replace the last build's
+        this_build = {digests[key]: known[key] for key in keys}
+        if keep is not None:
+            keep(this_build)
+        else:
+            cache["stored"] = this_build
+        del this_build
     texts, words = [known[key][0] for key in keys], [known[key][1] for key in keys]
+    del known, keys
     check()
     entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
                [("country", code, country) for code, country in site.countries.items()]
+    entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
+    describe = _Describe(site, urls, entity_id)
+    files: dict[PurePosixPath, bytes] = {}
+    root = PurePosixPath("search")
+
+    def put(path: PurePosixPath, data: bytes) -> None:
+        if write is None:
+            files[path] = data
+        else:
+            write(path, data)
+
+    def put_all(folder: str, contents) -> None:
+        for i, data in enumerate(contents):
+            put(root / folder / f"{i}.json", data)
+
+    # Result files first, so the texts can go before the postings are made. Handed to `write`, they are
+    # made twice instead of kept: once for the hash that names their folder, once to be written.
+    def doc_files(texts: list[tuple[str, bool]]):
+        return (_json(describe.article(article, text)) for article, text in _checked(zip(articles, texts), check, 32))
+
+    kept = None if write is not None else list(doc_files(texts))
+    folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files(texts))}/"}
+    put_all(folders["docs"], kept if kept is not None else doc_files(texts))
+    del texts, kept
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
     doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
     entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
     short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
                    for _, _, entity in entities]
     postings = _postings(words, names, list(zip(short_names, entity_docs)), check)
+    del words
     check()
 
-    files: dict[PurePosixPath, bytes] = {}
-    root = PurePosixPath("search")
     rows = postings.encoded(check)
     del postings                           # each stage's big structure goes before the next is made
     shards = _shards(rows, check)
@@ -233,26 +280,21 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     bounds = [bound for bound, _ in shards]
     shard_files = [_json(terms) for _, terms in _checked(shards, check, 4)]
     del shards
-    entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
-    describe = _Describe(site, urls, entity_id)
-    doc_files = [_json(describe.article(article, text)) for article, text in _checked(zip(articles, texts), check, 32)]
     entity_files = [_json(describe.entity(kind, slug, entity, docs))
                     for (kind, slug, entity), docs in zip(entities, entity_docs)]
     # Files named by number in folders named by the hash of all their contents (compact JSON has no newline).
-    folders = {"terms": f"t/{_hash_all(shard_files)}/", "docs": f"d/{_hash_all(doc_files)}/",
-               "entities": f"e/{_hash_all(entity_files)}/"}
-    for folder, contents in ((folders["terms"], shard_files), (folders["docs"], doc_files),
-                             (folders["entities"], entity_files)):
-        for i, data in enumerate(contents):
-            files[root / folder / f"{i}.json"] = data
+    folders["terms"], folders["entities"] = f"t/{_hash_all(shard_files)}/", f"e/{_hash_all(entity_files)}/"
+    put_all(folders["terms"], shard_files)
+    put_all(folders["entities"], entity_files)
 
     runtime = runtime_js().encode("utf-8")
     runtime_name = f"runtime.{_hash(runtime)}.js"
-    files[root / runtime_name] = runtime
     manifest = _json({"version": 1, "shards": bounds, "languages": ranges, "years": years,
-                      "entity_count": len(entities), **folders})
+                      "entity_count": len(entities), "terms": folders["terms"], "docs": folders["docs"],
+                      "entities": folders["entities"]})
     manifest_name = f"manifest.{_hash(manifest)}.json"
-    files[root / manifest_name] = manifest
+    put(root / runtime_name, runtime)
+    put(root / manifest_name, manifest)
     return SearchFiles(files, urls.asset(f"search/{manifest_name}"), urls.asset(f"search/{runtime_name}"))
 
 
