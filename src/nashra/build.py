@@ -139,6 +139,16 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     return bodies, bios, pages
 
 
+def without_markdown(site: Site, links: Links) -> tuple[Site, Links]:
+    """The site and its links with every article's Markdown body let go: once rendered, nothing reads it
+    (plan, feeds and the index read the HTML), and at 10,000 articles it is 100 MB of a build's memory."""
+    lean = {id(article): dataclasses.replace(article, body="") for article in site.articles}
+    stories = {slug: dataclasses.replace(story, versions={lang: lean[id(article)] for lang, article in story.versions.items()})
+               for slug, story in links.stories.items()}
+    return (dataclasses.replace(site, articles=tuple(lean[id(article)] for article in site.articles)),
+            dataclasses.replace(links, stories=stories))
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -269,52 +279,53 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance)
     if store is not None:
         store.save("bodies", markup_cache.pop("stored"))
-    del markup_cache
+    del markup_cache, documents
+    site, links = without_markdown(site, links)
     watch.lap("markup")
-    progress.stage("index")
-    index_cache = {"stored": store.load("words")} if store else None
-    search = build_index(site, links, urls, bodies, workers, index_cache)
-    if store is not None:
-        store.save("words", index_cache.pop("stored"))
-    del index_cache
-    watch.lap("index")
-
-    env = environment(root, theme)
-    inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search)
-    groups = Planner(inputs).group_keys()
     staging = Staging(output, manifest)
-    # What a page is made from besides its template and context: the templates and strings themselves.
-    looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
-    planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
-
-    def plan_render_write(chunk: list[tuple]) -> list[Written]:
-        """Plan a chunk of the planner's groups, render their pages and write them: a page's context
-        lives only while it is rendered, so memory does not grow with the site. A page made from the
-        same template and context as last time is neither rendered nor written (see write.Staging)."""
-        planner = planners.setdefault("planner", Planner(inputs))
-        done = []
-        for key in chunk:
-            for job in planner.group(key):
-                path = urls.output_path(job.url)
-                made_from = _page_digest(looks, job) if looks and job.body is None else ""
-                entry = staging.unchanged(path, made_from)
-                rendered = entry is None and job.body is None
-                if entry is None:
-                    entry = staging.write(path, job.body if job.body is not None else
-                                          render_page(env, job.template, job.context), made_from)
-                done.append(Written(job.url, job.kind, job.lang, job.sources, job.body is None, path, entry,
-                                    rendered))
-        return done
-
     files: dict[str, Entry] = {}          # output path -> the file as written or kept
+
+    def put(path: PurePosixPath, data: bytes) -> None:
+        files[str(path)] = staging.write(path, data)
+
     try:
+        progress.stage("index")
+        index_cache = {"stored": store.load("words")} if store else None
+        search = build_index(site, links, urls, bodies, workers, index_cache, write=put,
+                             keep=(lambda words: store.save("words", words)) if store else None)
+        del index_cache
+        watch.lap("index")
         for relative, source in statics.items():
             files[str(relative)] = staging.copy(source, relative)
         for copy, data in fingerprinted.values():
-            files[str(copy)] = staging.write(copy, data)
-        for path, data in search.files.items():
-            files[str(path)] = staging.write(path, data)
-        search.files.clear()                 # written: the pages only need its addresses
+            put(copy, data)
+
+        env = environment(root, theme)
+        inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search)
+        groups = Planner(inputs).group_keys()
+        # What a page is made from besides its template and context: the templates and strings themselves.
+        looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
+        planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
+
+        def plan_render_write(chunk: list[tuple]) -> list[Written]:
+            """Plan a chunk of the planner's groups, render their pages and write them: a page's context
+            lives only while it is rendered, so memory does not grow with the site. A page made from the
+            same template and context as last time is neither rendered nor written (see write.Staging)."""
+            planner = planners.setdefault("planner", Planner(inputs))
+            done = []
+            for key in chunk:
+                for job in planner.group(key):
+                    path = urls.output_path(job.url)
+                    made_from = _page_digest(looks, job) if looks and job.body is None else ""
+                    entry = staging.unchanged(path, made_from)
+                    rendered = entry is None and job.body is None
+                    if entry is None:
+                        entry = staging.write(path, job.body if job.body is not None else
+                                              render_page(env, job.template, job.context), made_from)
+                    done.append(Written(job.url, job.kind, job.lang, job.sources, job.body is None, path, entry,
+                                        rendered))
+            return done
+
         progress.stage("render+write", len(groups))
         written = [page for chunk in map_chunks(plan_render_write, groups, workers, progress.advance)
                    for page in chunk]
