@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from stat import S_ISREG
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 
 @dataclass(frozen=True)
