@@ -150,7 +150,7 @@ def without_markdown(site: Site, links: Links) -> tuple[Site, Links]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return digest(text.encode("utf-8", "surrogatepass"))
 
 
 class BuildCache:

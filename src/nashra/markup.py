@@ -197,7 +197,6 @@ class Markup:
                           url_schemes={"http", "https", "mailto"})
         return Rendered(clean, self._linker.first_paragraph, tuple(self._linker.mentioned))
 
-
     def _convert_plain(self, paragraphs: list[str]) -> str:
         """What Markdown.convert gives for plain paragraphs, without parsing: the same tree, the same tree
         processors but the inline one (it would find nothing), the same serializer and post-processors."""

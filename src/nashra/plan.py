@@ -658,9 +658,6 @@ class Planner:
         finally:
             self.reads = None
 
-    def jobs(self) -> list[PageJob]:
-        return [job for key in self.group_keys() for job in self.group(key)]
-
 
 def check_pages(site: Site) -> list[ContentError]:
     """Free pages may not take a section's address."""
@@ -683,7 +680,3 @@ def check_unique(jobs: Sequence) -> list[ContentError]:
                                        "rename one of them"))
         seen[job.url] = job
     return errors
-
-
-def plan(inputs: Inputs) -> list[PageJob]:
-    return Planner(inputs).jobs()

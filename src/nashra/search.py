@@ -18,17 +18,17 @@ language or a year is a range of ids. Postings are delta-encoded id lists.
 from __future__ import annotations
 
 import functools
-import itertools
 import hashlib
 import html
+import itertools
 import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import itemgetter
 from importlib import resources
+from operator import itemgetter
 from pathlib import PurePosixPath
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from . import arabic, i18n
 from .link import Links
@@ -60,7 +60,7 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
-def _hash_all(files: list[bytes]) -> str:
+def _hash_all(files: Iterable[bytes]) -> str:
     """The hash of the files joined by newlines, without joining them (they add up to a hundred MB at 10k)."""
     hashed = hashlib.sha256()
     for n, data in enumerate(files):
@@ -208,9 +208,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     articles, ranges, years = _documents(links, languages)
     one_off = cache is None or keep is not None
     cache = {} if cache is None else cache
-    known = {} if one_off else cache.setdefault("articles", {})   # (title, body html) -> (text, words)
+    known = {} if one_off else cache.setdefault("articles", {})   # (title, body html) -> (opening, words)
     keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
-    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> (text, words)
+    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> (opening, words)
     digests = None
     if stored is not None:
         digests = {key: hashlib.blake2b("\0".join(key).encode("utf-8", "surrogatepass"), digest_size=16).digest()

@@ -72,8 +72,12 @@ class Staging:
         entry = self.previous.get(str(relative)) if made_from else None
         return self._as_left(relative, entry) if entry is not None and entry.made_from == made_from else None
 
-    def _in_output(self, relative: PurePosixPath, data: bytes, hashed: str) -> os.stat_result | None:
-        """The output's file when it holds exactly `data` already."""
+    def _in_output(self, relative: PurePosixPath, data: bytes, hashed: str) -> tuple[int, int] | None:
+        """(size, mtime) of the output's file when it holds exactly `data` already: known from the last
+        build's record when the file is as that build left it, else by reading it."""
+        kept = self._as_left(relative, self.previous.get(str(relative)))
+        if kept is not None:
+            return (kept.size, kept.mtime_ns) if kept.digest == hashed else None
         target = self.output / relative
         try:
             stat = os.stat(target)
@@ -81,28 +85,26 @@ class Staging:
             return None
         if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
             return None
-        entry = self.previous.get(str(relative))
-        if entry is not None and (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            return stat if entry.digest == hashed else None
-        with open(target, "rb") as stream:          # no record of it: read it
-            return stat if stream.read() == data else None
+        with open(target, "rb") as stream:
+            return (stat.st_size, stat.st_mtime_ns) if stream.read() == data else None
 
     def write(self, relative: PurePosixPath, data: str | bytes, made_from: str = "") -> Entry:
         if isinstance(data, str):
             data = data.encode("utf-8")
         hashed = digest(data)
-        stat = self._in_output(relative, data, hashed) if self.in_place else None
-        if stat is None:
+        found = self._in_output(relative, data, hashed) if self.in_place else None
+        if found is None:
             target = self.path / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             stat = target.stat()       # moving the file (or its folder) into place keeps its time
-        return Entry(made_from, hashed, stat.st_size, stat.st_mtime_ns)
+            found = stat.st_size, stat.st_mtime_ns
+        return Entry(made_from, hashed, *found)
 
     def copy(self, source: Path, relative: PurePosixPath) -> Entry:
         return self.write(relative, source.read_bytes())
 
-    def commit(self, files: dict[PurePosixPath, Entry]) -> None:
+    def commit(self, files: dict[str, Entry]) -> None:
         """Put the new files in place. Building afresh: the new folder replaces the old one, which is
         removed only afterwards. In place: files no longer made go, new and changed ones move in."""
         if not self.in_place:
@@ -117,11 +119,9 @@ class Staging:
                 shutil.rmtree(old, ignore_errors=True)
             return
         output, staged = str(self.output), str(self.path)
-        _prune(output, files)
+        _prune(output, files)                # also a folder where a new file goes: nothing in it is made
         for relative, source in walk_files(staged):
             target = os.path.join(output, relative)
-            if os.path.isdir(target):
-                shutil.rmtree(target)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(source, target)
         shutil.rmtree(self.path, ignore_errors=True)
