@@ -55,6 +55,8 @@ class Staging:
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
         self.in_place = self.output.is_dir()
         self.previous = previous.files if previous is not None and self.in_place else {}
+        self.staged = str(self.path)
+        self._folders: set[str] = set()      # folders made in the staging folder (by this process)
 
     def _as_left(self, relative: PurePosixPath, entry: Entry | None) -> Entry | None:
         """The last build's entry when the output still holds that file as it was written."""
@@ -94,12 +96,26 @@ class Staging:
         hashed = digest(data)
         found = self._in_output(relative, data, hashed) if self.in_place else None
         if found is None:
-            target = self.path / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            stat = target.stat()       # moving the file (or its folder) into place keeps its time
-            found = stat.st_size, stat.st_mtime_ns
+            found = self._put(str(relative), data)
         return Entry(made_from, hashed, *found)
+
+    def _put(self, relative: str, data: bytes) -> tuple[int, int]:
+        """Write a file into the staging folder; its (size, mtime), which moving it into place keeps.
+        Plain os calls, and each folder made once per process: a build writes tens of thousands."""
+        target = os.path.join(self.staged, relative)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+            stat = os.fstat(descriptor)
+        finally:
+            os.close(descriptor)
+        return stat.st_size, stat.st_mtime_ns
 
     def copy(self, source: Path, relative: PurePosixPath) -> Entry:
         return self.write(relative, source.read_bytes())
