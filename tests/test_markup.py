@@ -4,7 +4,8 @@ import random
 
 import markdown
 
-from nashra.markup import Markup, plain_paragraphs
+from nashra import arabic
+from nashra.markup import Markup, MentionTable, Target, plain_paragraphs
 
 FRAGMENTS = ["أكد", "الرئيس", "عبد الله", "ليبيا", "Kalın", "word", "1. ", "١. ", "٣) ", "- ", "+ ", "* ", "# ", "> ",
              "    ", "\t", "  \n", "\n", "\n\n", "\n\n\n", " \n \n", "\r\n", "===", "---", "***", "&amp;", "&", "<b>",
@@ -37,3 +38,50 @@ def test_news_copy_takes_the_fast_path_and_markup_does_not():
     for marked in ("## عنوان\n\nنص", "نص *مائل*", "- بند\n- بند", "1. أول", "٣. ثالث", "نص\nسطر ثان", "    code",
                    "a <b>b</b>", "a &amp; b", "[a](b)", "| a | b |", "> quote"):
         assert plain_paragraphs(marked) is None, marked
+
+
+# --- the mention finder -----------------------------------------------------------------------------------
+
+NAMES = {("actor", "lafi"): "عبد الله اللافي", ("actor", "kalin"): "إبراهيم قالن", ("actor", "un"): "الأمم المتحدة",
+         ("actor", "abu"): "أبو بكر", ("actor", "en"): "Ibrahim Kalın", ("country", "ly"): "ليبيا",
+         ("country", "tr"): "تركيا", ("country", "eg"): "مصر"}
+WORDS = ["عبد", "الله", "اللافي", "عبدالله", "وعبد", "إبراهيم", "ابراهيم", "قالن", "قالنُ", "الأمم", "للأمم", "المتحدة",
+         "المتّحدة", "أبو", "وأبو", "بكر", "Ibrahim", "KALIN", "Kalın", "ليبيا", "بليبيا", "وليبيا", "لليبيا", "تركيا",
+         "والتركيا", "مصر", "فمصر", "قال", "في", "وزير", "ـ", "-", "،", ".", "«", "»", "2012", "\n"]
+
+
+def find_every_word(table: MentionTable, text: str, linked: set) -> list:
+    """The finder as first written: every word of the text tried as the start of every name."""
+    words = arabic.tokens(text)
+    found, i = [], 0
+    while i < len(words):
+        match = None
+        for prefix_len, head in arabic.unprefixed(words[i].folded):
+            for key, target in table.by_head.get(head, ()):
+                following = words[i + 1:i + len(key)]
+                if target.key in linked or i + len(key) > len(words) or match:
+                    continue
+                if all(w.folded == k for w, k in zip(following, key[1:])) and all(
+                        text[a.end:b.start].strip(" \t\n\u00a0-\u2010\u2011") == "" for a, b in zip(words[i:], following)):
+                    start = arabic.original_offset(text, words[i].start, prefix_len) if prefix_len else words[i].start
+                    match = start, len(key), target
+        if match:
+            found.append((match[0], words[i + match[1] - 1].end, match[2]))
+            linked.add(match[2].key)
+            i += match[1]
+        else:
+            i += 1
+    return found
+
+
+def test_the_mention_finder_finds_what_trying_every_word_finds():
+    table = MentionTable((Target(key, f"/{key[1]}/", name), arabic.name_variants(name)) for key, name in NAMES.items())
+    rng = random.Random(5)
+    mentions = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(WORDS) + rng.choice([" ", " ", "  ", "", "-", "\n"]) for _ in range(rng.randint(1, 20)))
+        already = set(rng.sample(sorted(NAMES), rng.randint(0, 2)))
+        expected = find_every_word(table, text, set(already))
+        assert table.find(text, set(already)) == expected, repr(text)
+        mentions += len(expected)
+    assert mentions > 2000

@@ -111,18 +111,32 @@ class Token(NamedTuple):
 
 def tokens(text: str) -> list[Token]:
     """Words of `text` with their spans; compound heads are joined to the next word."""
-    raw = [Token(m.start(), m.end(), fold(m.group())) for m in WORD_RE.finditer(text)]
-    out: list[Token] = []
+    spans, folded = word_spans(text)
+    return [Token(start, end, word) for (start, end), word in zip(spans, folded)]
+
+
+_span, _group = re.Match.span, re.Match.group
+
+
+def word_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The words `tokens` gives as two lists, their (start, end) spans and their folded forms: the mention
+    finder reads every word of an article, and building a Token for each costs more than the reading."""
+    found = list(WORD_RE.finditer(text))
+    spans, folded = list(map(_span, found)), list(map(fold, map(_group, found)))
+    if _COMPOUND_FORMS.isdisjoint(folded):          # the common case: nothing to join
+        return spans, folded
+    joined_spans: list[tuple[int, int]] = []
+    joined: list[str] = []
     i = 0
-    while i < len(raw):
-        tok = raw[i]
-        if i + 1 < len(raw) and _is_compound_head(tok.folded) and text[tok.end:raw[i + 1].start].isspace():
-            nxt = raw[i + 1]
-            tok = Token(tok.start, nxt.end, tok.folded + nxt.folded)
+    while i < len(folded):
+        (start, end), word = spans[i], folded[i]
+        if i + 1 < len(folded) and word in _COMPOUND_FORMS and text[end:spans[i + 1][0]].isspace():
             i += 1
-        out.append(tok)
+            end, word = spans[i][1], word + folded[i]
+        joined_spans.append((start, end))
+        joined.append(word)
         i += 1
-    return out
+    return joined_spans, joined
 
 
 # A compound head (with up to three letters of clitics) and the space after it, for `words`.
@@ -147,9 +161,17 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(folded)
 
 
-@lru_cache(maxsize=200_000)
 def _is_compound_head(folded: str) -> bool:
     return len(folded) <= 6 and any(rest in COMPOUND_HEADS for _, rest in unprefixed(folded))
+
+
+@lru_cache(maxsize=200_000)
+def prefixed_forms(folded: str) -> frozenset[str]:
+    """Every word that `unprefixed` turns into `folded`: the word itself and the word after each clitic
+    prefix (none when the word is too short to lose one)."""
+    if len(folded) < MIN_STEM:
+        return frozenset({folded})
+    return frozenset({folded, *(prefix + folded for prefix in CLITIC_PREFIXES)})
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -166,6 +188,10 @@ def unprefixed(folded: str) -> tuple[tuple[int, str], ...]:
     """(prefix length, rest) for the word itself and each clitic prefix it may carry, shortest first."""
     longest = min(_LONGEST_PREFIX, len(folded) - MIN_STEM)
     return ((0, folded),) + tuple((k, folded[k:]) for k in range(1, longest + 1) if folded[:k] in _PREFIX_SET)
+
+
+# Every word `_is_compound_head` accepts, a compound head with its clitics: tokens test each word against it.
+_COMPOUND_FORMS = frozenset(w for head in COMPOUND_HEADS for w in prefixed_forms(head) if _is_compound_head(w))
 
 
 def name_variants(name: str) -> set[tuple[str, ...]]:

@@ -64,6 +64,8 @@ class MentionTable:
             entries.sort(key=lambda e: (-len(e[0]), e[1].key))   # longest name first
         self.by_head = by_head
         self.cores = cores
+        # Every word a mention may start with: a name's first word, bare or behind clitics (وبـ، للـ ...).
+        self.starts = frozenset().union(*map(arabic.prefixed_forms, by_head))
 
     def find(self, text: str, linked: set[tuple[str, str]]) -> list[tuple[int, int, Target]]:
         """First mention of each not-yet-linked target in `text`: (start, end, target), in order."""
@@ -73,29 +75,27 @@ class MentionTable:
         folded = arabic.fold_text(text)      # cheap test first: does any pending name occur at all?
         if not any(core in folded for cores in pending for core in cores):
             return []
-        words = arabic.tokens(text)
+        spans, words = arabic.word_spans(text)
         found = []
-        i = 0
-        while i < len(words):
-            match = self._match_at(text, words, i, linked)
+        after = 0                            # words before this are part of a mention found already
+        for i in [i for i, word in enumerate(words) if word in self.starts]:
+            match = self._match_at(text, spans, words, i, linked) if i >= after else None
             if match:
                 start, length, target = match
-                found.append((start, words[i + length - 1].end, target))
+                found.append((start, spans[i + length - 1][1], target))
                 linked.add(target.key)
-                i += length
-            else:
-                i += 1
+                after = i + length
         return found
 
-    def _match_at(self, text, words, i, linked):
-        for prefix_len, head in arabic.unprefixed(words[i].folded):
+    def _match_at(self, text, spans, words, i, linked):
+        for prefix_len, head in arabic.unprefixed(words[i]):
             for key, target in self.by_head.get(head, ()):
-                if target.key in linked or i + len(key) > len(words):
+                end = i + len(key)
+                if target.key in linked or end > len(words):
                     continue
-                following = words[i + 1:i + len(key)]
-                if all(w.folded == k for w, k in zip(following, key[1:])) and all(
-                        _joins(text[a.end:b.start]) for a, b in zip(words[i:], following)):
-                    start = arabic.original_offset(text, words[i].start, prefix_len) if prefix_len else words[i].start
+                if tuple(words[i + 1:end]) == key[1:] and all(
+                        _joins(text[spans[j][1]:spans[j + 1][0]]) for j in range(i, end - 1)):
+                    start = arabic.original_offset(text, spans[i][0], prefix_len) if prefix_len else spans[i][0]
                     return start, len(key), target
         return None
 
