@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from . import __version__, assets, i18n
 from .config import CONFIG_FILE, Config, load_config
@@ -21,10 +21,11 @@ from .link import Links, link
 from .load import load_content
 from .markup import Markup, MentionTable, Rendered, Target
 from .model import Site, make_site
-from .parallel import map_chunks
+from .parallel import map_beside, map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
-from .search import build_index
+from . import search
+from .search import SearchFiles, build_index
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
 from .write import Entry, Manifest, Staging, digest, output_matches, walk_files
@@ -42,18 +43,22 @@ class BuildReport:
     unchanged: bool = False        # nothing had changed since the last build: nothing was done
 
 
-@dataclass(frozen=True)
-class Written:
-    """A page written by a worker, as the build reports and checks it (see check_unique)."""
+class Written(NamedTuple):
+    """A page written by a worker, as the build reports and checks it (see check_unique). Small, as tens
+    of thousands come back from the workers while the index is being made."""
 
     url: str
     kind: str
     lang: str
-    sources: tuple[Path, ...]
+    source: str                  # the file it was made from ("" for none)
     templated: bool              # rendered from a template (a page), not written as it is (a feed, JSON)
-    path: PurePosixPath
+    path: str                    # in the output folder
     entry: Entry                 # the file as written (or kept)
     rendered: bool               # rendered by this build (not kept from the last one)
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        return (Path(self.source),) if self.source else ()
 
 
 class _Stopwatch:
@@ -68,11 +73,13 @@ class _Stopwatch:
 
 
 def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None, cache: dict | None = None,
-                  progress: Callable[[int], None] | None = None) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
+                  progress: Callable[[int], None] | None = None, words: dict | None = None) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
     """Markdown of every article (with mention links), actor biography and free page.
 
     `cache` (kept by a live rebuild between builds) holds what was rendered before and from what:
-    only Markdown that changed, or whose mention names changed, is rendered again."""
+    only Markdown that changed, or whose mention names changed, is rendered again. `words`: filled with
+    what the search index reads of each article rendered (search.read_article), by (title, HTML), read
+    by the same workers while the HTML is at hand."""
     markup = Markup()
     cache = {} if cache is None else cache
     articles: dict = cache.setdefault("articles", {})     # (slug, lang) -> (made from, result, story)
@@ -95,12 +102,14 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         hit = articles.get(key)
         return hit is not None and ((same_entities and hit[2] is links.stories[key[0]]) or hit[0] == stamp(*key))
 
-    def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Rendered]:
+    def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Rendered, tuple | None]]:
         rendered = {}
         for slug, lang in keys:
             story = links.stories[slug]
             table = mention_table(site, links, urls, lang, story.actors, story.countries)
-            rendered[(slug, lang)] = markup.render(story.versions[lang].body, table)
+            body = markup.render(story.versions[lang].body, table)
+            rendered[(slug, lang)] = body, (search.read_article(story.versions[lang].title, body.html)
+                                            if words is not None else None)
         return rendered
 
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
@@ -118,8 +127,10 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     if progress:
         progress(len(keys) - len(todo))
     for chunk in map_chunks(render_articles, todo, workers, progress):
-        for key, body in chunk.items():
+        for key, (body, read) in chunk.items():
             articles[key] = (stamp(*key), body, links.stories[key[0]])
+            if read is not None:
+                words[(links.stories[key[0]].versions[key[1]].title, body.html)] = read
     bodies = {}
     for key in keys:
         hit = articles[key]
@@ -162,7 +173,7 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 3                           # the layout of what is kept: a change starts afresh
+    FORMAT = 4                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -276,7 +287,8 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     markup_cache = {"stored": store.load("bodies")} if store else None
     progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
-    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance)
+    words: dict = {}                      # what the index reads of each article, read with its Markdown
+    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance, words)
     if store is not None:
         store.save("bodies", markup_cache.pop("stored"))
     del markup_cache, documents
@@ -289,29 +301,25 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         files[str(path)] = staging.write(path, data)
 
     try:
-        progress.stage("index")
-        index_cache = {"stored": store.load("words")} if store else None
-        search = build_index(site, links, urls, bodies, workers, index_cache, write=put,
-                             keep=(lambda words: store.save("words", words)) if store else None)
-        del index_cache
-        watch.lap("index")
         for relative, source in statics.items():
             files[str(relative)] = staging.copy(source, relative)
         for copy, data in fingerprinted.values():
             put(copy, data)
 
         env = environment(root, theme)
-        inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search)
+        # The pages but the search pages, which link the index's files, are rendered while this process
+        # makes the index: its work is mostly one process's, and the workers keep the other cores busy.
+        inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search=None)
         groups = Planner(inputs).group_keys()
+        after_index = [key for key in groups if key[0] == "search"]
         # What a page is made from besides its template and context: the templates and strings themselves.
         looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
         planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
-        def plan_render_write(chunk: list[tuple]) -> list[Written]:
+        def render_groups(planner: Planner, chunk: list[tuple]) -> list[Written]:
             """Plan a chunk of the planner's groups, render their pages and write them: a page's context
             lives only while it is rendered, so memory does not grow with the site. A page made from the
             same template and context as last time is neither rendered nor written (see write.Staging)."""
-            planner = planners.setdefault("planner", Planner(inputs))
             done = []
             for key in chunk:
                 for job in planner.group(key):
@@ -322,15 +330,26 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                     if entry is None:
                         entry = staging.write(path, job.body if job.body is not None else
                                               render_page(env, job.template, job.context), made_from)
-                    done.append(Written(job.url, job.kind, job.lang, job.sources, job.body is None, path, entry,
-                                        rendered))
+                    done.append(Written(job.url, job.kind, job.lang, str(job.sources[0]) if job.sources else "",
+                                        job.body is None, str(path), entry, rendered))
             return done
 
-        progress.stage("render+write", len(groups))
-        written = [page for chunk in map_chunks(plan_render_write, groups, workers, progress.advance)
-                   for page in chunk]
+        def index() -> SearchFiles:
+            progress.stage("index")
+            index_cache = {"stored": store.load("words")} if store else None
+            made = build_index(site, links, urls, bodies, 1, index_cache, write=put, read=words,
+                               keep=(lambda read: store.save("words", read)) if store else None)
+            watch.lap("index")
+            progress.stage("render+write", len(groups))
+            return made
+
+        chunks, index_files = map_beside(lambda chunk: render_groups(planners.setdefault("planner", Planner(inputs)), chunk),
+                                    [key for key in groups if key[0] != "search"], index, workers, progress.advance)
+        chunks.append(render_groups(Planner(dataclasses.replace(inputs, search=index_files)), after_index))
+        progress.advance(len(after_index))
+        written = [page for chunk in chunks for page in chunk]
         raise_if_any(check_unique(written))
-        files.update((str(page.path), page.entry) for page in written)
+        files.update((page.path, page.entry) for page in written)
         staging.commit(files)
     except BaseException:
         staging.discard()

@@ -15,6 +15,7 @@ from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+M = TypeVar("M")
 
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS = 200
@@ -37,39 +38,51 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     """[task(chunk) for each chunk of items]: one chunk per worker, or PIECES per worker when `progress`
     wants to hear of each chunk done (progress(items in it)). Items are dealt out in turn (0, 2, 4 ... to
     the first chunk) so every chunk gets a similar mix of small and large work."""
+    return map_beside(task, items, lambda: None, workers, progress)[0]
+
+
+def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Callable[[], M],
+               workers: int | None = None, progress: Callable[[int], None] | None = None) -> tuple[list[R], M]:
+    """map_chunks, and beside() run in this process while the workers work (first, when the work runs
+    inline): work that must be done in one process keeps a core busy that the workers would leave idle.
+    beside() must not start workers of its own (forking beside the pool's threads is unsafe). progress()
+    hears of the chunks done once beside() has returned."""
     if workers is None:
         workers = available_workers() if len(items) >= MIN_ITEMS else 1
     inline = workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods()
     count = max(1, min(len(items), (1 if inline else workers) * (PIECES if progress else 1)))
     ranges = [range(i, len(items), count) for i in range(count)]
     if inline:
+        aside = beside()
         results = []
         for numbers in ranges:
             results.append(task(items if count == 1 else [items[i] for i in numbers]))
             if progress:
                 progress(len(numbers))
-        return results
+        return results, aside
     global _task, _items
     _task, _items = task, items
     # Move everything made so far out of the collector's sight: a worker's collections would otherwise
     # walk (and so copy, page by page) the whole of the parent's memory it shares. And hand the memory
     # freed so far back to the system, so the workers do not start with it resident.
     gc.freeze()
-    _release_memory()
+    release_memory()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.imap(_run, ranges, chunksize=1)
+            aside = beside()
             results = []
-            for numbers, result in zip(ranges, pool.imap(_run, ranges, chunksize=1)):
+            for numbers, result in zip(ranges, done):
                 results.append(result)
                 if progress:
                     progress(len(numbers))
-            return results
+            return results, aside
     finally:
         _task, _items = None, ()
         gc.unfreeze()
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """glibc's malloc_trim: free memory inside the heap goes back to the system. Elsewhere, nothing."""
     try:
         ctypes.CDLL(None).malloc_trim(0)

@@ -60,7 +60,8 @@ class Inputs:
     bodies: Mapping[tuple[str, str], Rendered]       # (article slug, lang) -> body
     bios: Mapping[tuple[str, str], str]              # (actor slug, lang) -> HTML
     page_bodies: Mapping[tuple[str, str], Rendered]  # (page slug, lang) -> body
-    search: SearchFiles                              # the search index's entry points
+    search: SearchFiles | None                       # the search index's entry points (None until it is made:
+                                                     # only the search pages read it)
 
 
 class Planner:

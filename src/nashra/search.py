@@ -34,7 +34,7 @@ from . import arabic, i18n
 from .link import Links
 from .markup import Rendered
 from .model import Actor, Article, Country, Site, name_in
-from .parallel import in_order, map_chunks
+from .parallel import in_order, map_chunks, release_memory
 from .urls import Urls
 
 # A shard is closed once its JSON passes this size (a word's forms are never split across shards).
@@ -191,7 +191,8 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
                 workers: int | None = None, cache: dict | None = None,
                 cancelled: Callable[[], bool] | None = None,
                 keep: Callable[[dict], None] | None = None,
-                write: Callable[[PurePosixPath, bytes], None] | None = None) -> SearchFiles:
+                write: Callable[[PurePosixPath, bytes], None] | None = None,
+                read: dict[tuple[str, str], tuple] | None = None) -> SearchFiles:
     """The whole index of the site's articles, actors and countries (words found on `workers` cores).
 
     `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
@@ -199,7 +200,8 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     replaced by this build's. With `keep`, this build's words go to keep() as soon as they are read and the
     cache keeps none: a one-off build then lets them go as soon as the postings are made. With `write`,
     each file goes to write(path, bytes) once its name is known instead of into SearchFiles.files.
-    `cancelled`, asked now and then, stops the work (raises Cancelled)."""
+    `cancelled`, asked now and then, stops the work (raises Cancelled). `read`: what read_article made of
+    some articles already, by (title, body HTML); build_index empties it as it takes them."""
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled()
@@ -210,6 +212,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     cache = {} if cache is None else cache
     known = {} if one_off else cache.setdefault("articles", {})   # (title, body html) -> (opening, words)
     keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
+    if read is not None:
+        known.update((key, read[key]) for key in keys if key in read)
+        read.clear()                       # taken: the words go as soon as the postings are made
     stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> (opening, words)
     digests = None
     if stored is not None:
@@ -219,12 +224,12 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         del stored
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
-        found = in_order(map_chunks(lambda chunk: [_text_and_words(*key) for key in chunk], todo, workers))
+        found = in_order(map_chunks(lambda chunk: [read_article(*key) for key in chunk], todo, workers))
         known.update(zip(todo, found))
         del found
     else:
         for key in _checked(todo, check, 8):
-            known[key] = _text_and_words(*key)
+            known[key] = read_article(*key)
     known = {key: known[key] for key in keys}
     if not one_off:
         cache["articles"] = known
@@ -271,6 +276,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
                    for _, _, entity in entities]
     postings = _postings(words, names, list(zip(short_names, entity_docs)), check)
     del words
+    release_memory()                       # the words were read among longer-lived things: hand back their pages
     check()
 
     rows = postings.encoded(check)
@@ -314,7 +320,7 @@ def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article],
     return articles, ranges, years
 
 
-def _text_and_words(title: str, body_html: str) -> tuple[tuple[str, bool], "_Words"]:
+def read_article(title: str, body_html: str) -> tuple[tuple[str, bool], "_Words"]:
     """What the index keeps of an article: the opening of its text (and whether more follows), its words."""
     text = plain_text(body_html)
     opening = _opening(text)

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One output file as the build left it: what it was made from (a page's template and context, as a
     digest; "" when unknown), a digest of its bytes, and its size and modification time then."""
