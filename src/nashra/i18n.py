@@ -64,7 +64,12 @@ def digits(text: str, style: str) -> str:
 
 def format_day(value: dt.date, locale: str, style: str) -> str:
     """A date as readers of `locale` write it: 28 أبريل 2025, 28 نيسان 2025, 28 April 2025."""
-    day = value.date() if isinstance(value, dt.datetime) else value
+    return _format_day(value.date() if isinstance(value, dt.datetime) else value, locale, style)
+
+
+@lru_cache(maxsize=100_000)
+def _format_day(day: dt.date, locale: str, style: str) -> str:
+    """Babel formats a date in tens of microseconds, and a site shows each day on many pages."""
     return digits(format_date(day, "d MMMM y", locale=locale), style)
 
 
