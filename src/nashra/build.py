@@ -78,8 +78,8 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
 
     `cache` (kept by a live rebuild between builds) holds what was rendered before and from what:
     only Markdown that changed, or whose mention names changed, is rendered again. `words`: filled with
-    what the search index reads of each article rendered (search.read_article), by (title, HTML), read
-    by the same workers while the HTML is at hand."""
+    what the search index reads of each article rendered (search.read_article), by (title, packed HTML),
+    read by the same workers while the HTML is at hand."""
     markup = Markup()
     cache = {} if cache is None else cache
     articles: dict = cache.setdefault("articles", {})     # (slug, lang) -> (made from, result, story)
@@ -130,7 +130,7 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         for key, (body, read) in chunk.items():
             articles[key] = (stamp(*key), body, links.stories[key[0]])
             if read is not None:
-                words[(links.stories[key[0]].versions[key[1]].title, body.html)] = read
+                words[(links.stories[key[0]].versions[key[1]].title, body.packed)] = read
     bodies = {}
     for key in keys:
         hit = articles[key]
@@ -173,7 +173,7 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 4                           # the layout of what is kept: a change starts afresh
+    FORMAT = 5                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -275,6 +275,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     watch.lap("load")
     progress.stage("model")
     site, model_errors = make_site(config, documents, drafts)
+    del documents                        # the site holds what the build needs of them
     watch.lap("model")
     progress.stage("link")
     links, link_errors = link(site)
@@ -291,7 +292,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance, words)
     if store is not None:
         store.save("bodies", markup_cache.pop("stored"))
-    del markup_cache, documents
+    del markup_cache
     site, links = without_markdown(site, links)
     watch.lap("markup")
     staging = Staging(output, manifest)
@@ -334,11 +335,12 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                                         job.body is None, str(path), entry, rendered))
             return done
 
-        def index() -> SearchFiles:
+        def index(forked: bool) -> SearchFiles:
             progress.stage("index")
             index_cache = {"stored": store.load("words")} if store else None
+            # The articles' HTML is the workers' now (the search pages, rendered here, do not read it).
             made = build_index(site, links, urls, bodies, 1, index_cache, write=put, read=words,
-                               keep=(lambda read: store.save("words", read)) if store else None)
+                               keep=(lambda read: store.save("words", read)) if store else None, free_bodies=forked)
             watch.lap("index")
             progress.stage("render+write", len(groups))
             return made

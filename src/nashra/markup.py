@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -42,9 +43,20 @@ class Target:
 
 @dataclass(frozen=True)
 class Rendered:
-    html: str
+    """Markdown made HTML. The HTML is kept compressed: every article's stays in a build's memory (and in
+    each worker's), hundreds of MB of text on a large site, and a page reads it once."""
+
+    packed: bytes             # the HTML, UTF-8, zlib-compressed (see `of` and `html`)
     first_paragraph: str      # plain text, for summaries
     mentioned: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, html: str, first_paragraph: str, mentioned: tuple[tuple[str, str], ...] = ()) -> Rendered:
+        return cls(zlib.compress(html.encode("utf-8"), 1), first_paragraph, mentioned)
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.packed).decode("utf-8")
 
 
 class MentionTable:
@@ -195,7 +207,7 @@ class Markup:
         html = self._md.reset().convert(text) if paragraphs is None else self._convert_plain(paragraphs)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                           url_schemes={"http", "https", "mailto"})
-        return Rendered(clean, self._linker.first_paragraph, tuple(self._linker.mentioned))
+        return Rendered.of(clean, self._linker.first_paragraph, tuple(self._linker.mentioned))
 
     def _convert_plain(self, paragraphs: list[str]) -> str:
         """What Markdown.convert gives for plain paragraphs, without parsing: the same tree, the same tree

@@ -38,13 +38,15 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     """[task(chunk) for each chunk of items]: one chunk per worker, or PIECES per worker when `progress`
     wants to hear of each chunk done (progress(items in it)). Items are dealt out in turn (0, 2, 4 ... to
     the first chunk) so every chunk gets a similar mix of small and large work."""
-    return map_beside(task, items, lambda: None, workers, progress)[0]
+    return map_beside(task, items, lambda forked: None, workers, progress)[0]
 
 
-def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Callable[[], M],
+def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Callable[[bool], M],
                workers: int | None = None, progress: Callable[[int], None] | None = None) -> tuple[list[R], M]:
-    """map_chunks, and beside() run in this process while the workers work (first, when the work runs
+    """map_chunks, and beside(forked) run in this process while the workers work (first, when the work runs
     inline): work that must be done in one process keeps a core busy that the workers would leave idle.
+    `forked`: the workers run in processes of their own, with their own copy of this one's memory, so
+    beside() may let go of what only the task needs.
     beside() must not start workers of its own (forking beside the pool's threads is unsafe). progress()
     hears of the chunks done once beside() has returned."""
     if workers is None:
@@ -53,7 +55,7 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
     count = max(1, min(len(items), (1 if inline else workers) * (PIECES if progress else 1)))
     ranges = [range(i, len(items), count) for i in range(count)]
     if inline:
-        aside = beside()
+        aside = beside(False)
         results = []
         for numbers in ranges:
             results.append(task(items if count == 1 else [items[i] for i in numbers]))
@@ -70,7 +72,7 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = pool.imap(_run, ranges, chunksize=1)
-            aside = beside()
+            aside = beside(True)
             results = []
             for numbers, result in zip(ranges, done):
                 results.append(result)

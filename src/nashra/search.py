@@ -23,12 +23,14 @@ import html
 import itertools
 import json
 import re
+import zlib
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from operator import itemgetter
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from . import arabic, i18n
 from .link import Links
@@ -112,10 +114,11 @@ def runtime_js() -> str:
 
 class _Postings:
     """term -> [exact, title, other-form docs, entity ids, linked docs]. Items arrive in increasing order
-    (but linked docs, which come entity by entity)."""
+    (but linked docs, which come entity by entity). Ids are kept in arrays of C ints: half a list's memory,
+    and a large site's postings run to tens of millions of ids."""
 
     def __init__(self):
-        self.slots: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
+        self.slots: list[defaultdict[str, array]] = [defaultdict(functools.partial(array, "i")) for _ in range(4)]
         self.linked: defaultdict[str, set[int]] = defaultdict(set)
 
     def add(self, term: str, slot: int, item: int) -> None:
@@ -126,21 +129,23 @@ class _Postings:
     def link(self, term: str, docs: list[int]) -> None:
         self.linked[term].update(docs)
 
-    def encoded(self, check: Callable[[], None] = lambda: None) -> dict[str, list]:
-        out = {}
+    def terms(self) -> set[str]:
+        return set().union(*self.slots, self.linked)
+
+    def take_row(self, term: str) -> list:
+        """The term's row, its postings let go: rows are made as shards are cut, so neither all postings
+        and all rows, nor all rows, are ever in memory at once."""
         exact, title, other, entities = self.slots
-        for term in _checked(set().union(*self.slots, self.linked), check, 2048):
-            found = exact.get(term, [])
-            others = other.get(term, [])
-            if found and others:
-                known = set(found)
-                others = [d for d in others if d not in known]
-            row = [_deltas(found), _deltas(title.get(term, [])), _deltas(others), entities.get(term, []),
-                   _deltas(sorted(self.linked.get(term, ())))]
-            while row and not row[-1]:
-                row.pop()
-            out[term] = row
-        return out
+        found = exact.pop(term, [])
+        others = other.pop(term, [])
+        if found and others:
+            known = set(found)
+            others = [d for d in others if d not in known]
+        row = [_deltas(found), _deltas(title.pop(term, [])), _deltas(others), list(entities.pop(term, [])),
+               _deltas(sorted(self.linked.pop(term, ())))]
+        while row and not row[-1]:
+            row.pop()
+        return row
 
 
 def _term_key(term: str) -> str:
@@ -155,27 +160,32 @@ def _checked(items, check: Callable[[], None], every: int):
         yield item
 
 
-def _shards(rows: dict[str, list], check: Callable[[], None] = lambda: None) -> list[tuple[str, dict[str, list]]]:
-    """Terms in shard-key order, cut into (bound, terms) of about SHARD_BYTES; a key never spans two.
+def _shards(postings: _Postings, check: Callable[[], None] = lambda: None) -> tuple[list[str], list[bytes]]:
+    """Terms in shard-key order, cut into shards of about SHARD_BYTES (a key never spans two): each shard's
+    bound and its JSON file, term -> row, the postings emptied as the rows are made.
 
     A shard holds the keys from its bound up to the next shard's bound. Bounds are as short as they can
     be (the first shard's is ""), so the manifest that lists them stays small."""
-    shards: list[tuple[str, dict[str, list]]] = []
+    bounds: list[str] = []
+    files: list[bytes] = []
     current: dict[str, list] = {}
     size, first, previous = 0, "", ""
-    keys = {term: _term_key(term) for term in _checked(rows, check, 2048)}
-    for term in sorted(rows, key=lambda t: (keys[t], t)):
+    terms = postings.terms()
+    keys = {term: _term_key(term) for term in _checked(terms, check, 2048)}
+    for term in _checked(sorted(terms, key=lambda t: (keys[t], t)), check, 2048):
         key = keys[term]
         if current and size > SHARD_BYTES and key != previous:
-            shards.append((first, current))
+            bounds.append(first)
+            files.append(_json(current))
             current, size = {}, 0
         if not current:
-            first = next(key[:n] for n in range(len(key) + 1) if key[:n] > previous) if shards else ""
-        current[term] = rows[term]
-        size += len(term.encode("utf-8")) + len(str(rows[term])) + 4
+            first = next(key[:n] for n in range(len(key) + 1) if key[:n] > previous) if bounds else ""
+        current[term] = row = postings.take_row(term)
+        size += len(term.encode("utf-8")) + len(str(row)) + 4
         previous = key
-    shards.append((first, current))
-    return shards
+    bounds.append(first)
+    files.append(_json(current))
+    return bounds, files
 
 
 def _entity_names(entity: Actor | Country) -> list[str]:
@@ -192,7 +202,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
                 cancelled: Callable[[], bool] | None = None,
                 keep: Callable[[dict], None] | None = None,
                 write: Callable[[PurePosixPath, bytes], None] | None = None,
-                read: dict[tuple[str, str], tuple] | None = None) -> SearchFiles:
+                read: dict[tuple[str, str], tuple] | None = None, free_bodies: bool = False) -> SearchFiles:
     """The whole index of the site's articles, actors and countries (words found on `workers` cores).
 
     `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
@@ -201,7 +211,8 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     cache keeps none: a one-off build then lets them go as soon as the postings are made. With `write`,
     each file goes to write(path, bytes) once its name is known instead of into SearchFiles.files.
     `cancelled`, asked now and then, stops the work (raises Cancelled). `read`: what read_article made of
-    some articles already, by (title, body HTML); build_index empties it as it takes them."""
+    some articles already, by (title, packed body HTML: Rendered.packed); build_index empties it as it
+    takes them. `free_bodies`: empty `bodies` too once read (the caller needs them no more)."""
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled()
@@ -210,26 +221,29 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     articles, ranges, years = _documents(links, languages)
     one_off = cache is None or keep is not None
     cache = {} if cache is None else cache
-    known = {} if one_off else cache.setdefault("articles", {})   # (title, body html) -> (opening, words)
-    keys = [(article.title, bodies[(article.slug, article.lang)].html) for article in articles]
+    known = {} if one_off else cache.setdefault("articles", {})   # (title, packed body html) -> _Read
+    keys = [(article.title, bodies[(article.slug, article.lang)].packed) for article in articles]
+    if free_bodies:
+        bodies.clear()
     if read is not None:
         known.update((key, read[key]) for key in keys if key in read)
         read.clear()                       # taken: the words go as soon as the postings are made
-    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> (opening, words)
+    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> _Read
     digests = None
     if stored is not None:
-        digests = {key: hashlib.blake2b("\0".join(key).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-                   for key in keys}
+        digests = {key: hashlib.blake2b(key[0].encode("utf-8", "surrogatepass") + b"\0" + key[1],
+                                        digest_size=16).digest() for key in keys}
         known.update((key, stored[digests[key]]) for key in keys if key not in known and digests[key] in stored)
         del stored
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
-        found = in_order(map_chunks(lambda chunk: [read_article(*key) for key in chunk], todo, workers))
+        found = in_order(map_chunks(lambda chunk: [read_article(title, _unzip(html)) for title, html in chunk],
+                                    todo, workers))
         known.update(zip(todo, found))
         del found
     else:
-        for key in _checked(todo, check, 8):
-            known[key] = read_article(*key)
+        for title, html in _checked(todo, check, 8):
+            known[(title, html)] = read_article(title, _unzip(html))
     known = {key: known[key] for key in keys}
     if not one_off:
         cache["articles"] = known
@@ -240,8 +254,10 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         else:
             cache["stored"] = this_build
         del this_build
-    texts, words = [known[key][0] for key in keys], [known[key][1] for key in keys]
+    reads = [known[key] for key in keys]
     del known, keys
+    if free_bodies:
+        release_memory()                   # the bodies' pages, so the postings need not grow the heap
     check()
     entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
                [("country", code, country) for code, country in site.countries.items()]
@@ -262,30 +278,25 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
 
     # Result files first, so the texts can go before the postings are made. Handed to `write`, they are
     # made twice instead of kept: once for the hash that names their folder, once to be written.
-    def doc_files(texts: list[tuple[str, bool]]):
-        return (_json(describe.article(article, text)) for article, text in _checked(zip(articles, texts), check, 32))
+    def doc_files(reads: list[_Read]):
+        return (_json(describe.article(article, read.text())) for article, read in _checked(zip(articles, reads), check, 32))
 
-    kept = None if write is not None else list(doc_files(texts))
-    folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files(texts))}/"}
-    put_all(folders["docs"], kept if kept is not None else doc_files(texts))
-    del texts, kept
+    kept = None if write is not None else list(doc_files(reads))
+    folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files(reads))}/"}
+    put_all(folders["docs"], kept if kept is not None else doc_files(reads))
+    del kept
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
     doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
     entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
     short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
                    for _, _, entity in entities]
-    postings = _postings(words, names, list(zip(short_names, entity_docs)), check)
-    del words
+    postings = _postings(reads, names, list(zip(short_names, entity_docs)), check)
+    del reads
     release_memory()                       # the words were read among longer-lived things: hand back their pages
     check()
 
-    rows = postings.encoded(check)
-    del postings                           # each stage's big structure goes before the next is made
-    shards = _shards(rows, check)
-    del rows
-    bounds = [bound for bound, _ in shards]
-    shard_files = [_json(terms) for _, terms in _checked(shards, check, 4)]
-    del shards
+    bounds, shard_files = _shards(postings, check)
+    del postings
     entity_files = [_json(describe.entity(kind, slug, entity, docs))
                     for (kind, slug, entity), docs in zip(entities, entity_docs)]
     # Files named by number in folders named by the hash of all their contents (compact JSON has no newline).
@@ -320,11 +331,36 @@ def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article],
     return articles, ranges, years
 
 
-def read_article(title: str, body_html: str) -> tuple[tuple[str, bool], "_Words"]:
+def read_article(title: str, body_html: str) -> _Read:
     """What the index keeps of an article: the opening of its text (and whether more follows), its words."""
     text = plain_text(body_html)
     opening = _opening(text)
-    return (opening, len(opening) < len(text)), _words([(title, True), (text, False)])
+    words = _words([(title, True), (text, False)])
+    return _Read(_zip(opening), len(opening) < len(text),
+                 _zip("\0".join((words.title, words.other, words.title_loose, words.other_loose))))
+
+
+def _zip(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unzip(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
+
+
+class _Read(NamedTuple):
+    """What the index reads of an article, compressed: a large site's add up to hundreds of MB, held from
+    the markup stage (whose workers read them) to the postings, and in .nashra-cache/."""
+
+    opening: bytes               # the opening of its text (see _opening)
+    more: bool                   # more text follows the opening
+    words: bytes                 # the four word lists of _Words, joined by NUL
+
+    def text(self) -> tuple[str, bool]:
+        return _unzip(self.opening), self.more
+
+    def unpacked(self) -> _Words:
+        return _Words(*_unzip(self.words).split("\0"))
 
 
 @dataclass(frozen=True)
@@ -359,17 +395,19 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
                   " ".join(w for w, t in loose.items() if t), " ".join(w for w, t in loose.items() if not t))
 
 
-def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words, list[int]]],
+def _postings(reads: list[_Read], names: list[_Words], linked: list[tuple[_Words, list[int]]],
               check: Callable[[], None] = lambda: None) -> _Postings:
     """Each word under its own form, under each clitic-free form that is a word of the site too
     (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
     proper = set().union(*(n.exact() for n in names))
     lexicon = set(proper)
-    for words in docs:                     # one document's words at a time: they add up to millions
+    loose_lexicon = set()
+    for words in map(_Read.unpacked, reads):   # one document's words at a time: they add up to millions
         lexicon.update(words.exact())
-    loose_lexicon = set(lexicon)
-    for words in (*docs, *names):
         loose_lexicon.update(words.loose())
+    for words in names:
+        loose_lexicon.update(words.loose())
+    loose_lexicon |= lexicon
 
     @functools.cache
     def forms(word: str, loose: bool = False) -> tuple[str, ...]:
@@ -392,7 +430,7 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
     postings = _Postings()
     exact, title, other, _ = postings.slots
     chain, first, second, third = itertools.chain.from_iterable, itemgetter(0), itemgetter(1), itemgetter(2)
-    for doc, words in enumerate(_checked(docs, check, 32)):
+    for doc, words in enumerate(map(_Read.unpacked, _checked(reads, check, 32))):
         # A document's terms per slot, each once, then the document joins each term's list: every loop
         # here runs in C (map, chain, set.update, any), which matters at millions of words.
         in_title = list(map(filed, words.title.split()))
@@ -406,7 +444,7 @@ def _postings(docs: list[_Words], names: list[_Words], linked: list[tuple[_Words
         title_terms = set(chain(map(third, in_title)))
         title_terms.update(chain(loose_title))
         for slot, terms in ((exact, exact_terms), (other, other_terms), (title, title_terms)):
-            any(map(list.append, map(slot.__getitem__, terms), itertools.repeat(doc)))
+            any(map(array.append, map(slot.__getitem__, terms), itertools.repeat(doc)))
     for entity, words in enumerate(names):
         for word in words.exact():
             for form in forms(word):
