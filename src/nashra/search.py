@@ -22,6 +22,7 @@ import hashlib
 import html
 import itertools
 import json
+import operator
 import re
 import zlib
 from array import array
@@ -76,13 +77,9 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _deltas(ids) -> list[int]:
+def _deltas(ids: list[int]) -> list[int]:
     """Increasing ids as differences: [3, 5, 9] -> [3, 2, 4]."""
-    out, last = [], 0
-    for i in ids:
-        out.append(i - last)
-        last = i
-    return out
+    return list(map(operator.sub, ids, [0, *ids[:-1]]))
 
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|table|ul|ol)>|<br\s*/?>", re.I)
@@ -136,13 +133,12 @@ class _Postings:
         """The term's row, its postings let go: rows are made as shards are cut, so neither all postings
         and all rows, nor all rows, are ever in memory at once."""
         exact, title, other, entities = self.slots
-        found = exact.pop(term, [])
-        others = other.pop(term, [])
+        found, others = exact.pop(term, array("i")).tolist(), other.pop(term, array("i")).tolist()
         if found and others:
             known = set(found)
             others = [d for d in others if d not in known]
-        row = [_deltas(found), _deltas(title.pop(term, [])), _deltas(others), list(entities.pop(term, [])),
-               _deltas(sorted(self.linked.pop(term, ())))]
+        row = [_deltas(found), _deltas(title.pop(term, array("i")).tolist()), _deltas(others),
+               entities.pop(term, array("i")).tolist(), _deltas(sorted(self.linked.pop(term, ())))]
         while row and not row[-1]:
             row.pop()
         return row
