@@ -123,13 +123,20 @@ def headers_for(rules, path: str) -> dict[str, str]:
     return headers.headers_for(rules, path)
 
 
+def _default_sigint() -> None:
+    """In a child about to run nashra serve: SIGINT does what it does by default (raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Served:
     """A running `nashra serve` and what it printed."""
 
     def __init__(self, site: Path, *args: str):
         self.site = site
+        # Ctrl-C as a terminal sends it, even when the tests run from a background job (which ignores SIGINT).
         self.process = subprocess.Popen([sys.executable, "-m", "nashra", "serve", str(site), "--port", "0", *args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                                        preexec_fn=_default_sigint)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         first = self.wait_for(r"Serving .* at (http://\S+)")
