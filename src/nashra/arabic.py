@@ -151,7 +151,7 @@ def words(text: str) -> list[str]:
 
     def join(match: re.Match) -> str:
         nonlocal joined_until
-        if match.start() == joined_until or not _is_compound_head(match.group(1)):
+        if match.start() == joined_until or match.group(1) not in _COMPOUND_FORMS:
             return match.group()
         joined_until = match.end()         # the word joined on can not start a compound itself
         return match.group(1)
@@ -190,7 +190,7 @@ def unprefixed(folded: str) -> tuple[tuple[int, str], ...]:
     return ((0, folded),) + tuple((k, folded[k:]) for k in range(1, longest + 1) if folded[:k] in _PREFIX_SET)
 
 
-# Every word `_is_compound_head` accepts, a compound head with its clitics: tokens test each word against it.
+# Every word `_is_compound_head` accepts, a compound head with its clitics: `tokens` and `words` test against it.
 _COMPOUND_FORMS = frozenset(w for head in COMPOUND_HEADS for w in prefixed_forms(head) if _is_compound_head(w))
 
 

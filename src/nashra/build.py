@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, NamedTuple
 
-from . import __version__, assets, i18n
+from . import __version__, assets, i18n, search
 from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
@@ -24,7 +24,6 @@ from .model import Site, make_site
 from .parallel import map_beside, map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
-from . import search
 from .search import SearchFiles, build_index
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls

@@ -46,17 +46,26 @@ class Rendered:
     """Markdown made HTML. The HTML is kept compressed: every article's stays in a build's memory (and in
     each worker's), hundreds of MB of text on a large site, and a page reads it once."""
 
-    packed: bytes             # the HTML, UTF-8, zlib-compressed (see `of` and `html`)
+    packed: bytes             # the HTML, packed (see `pack`, `of` and `html`)
     first_paragraph: str      # plain text, for summaries
     mentioned: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, html: str, first_paragraph: str, mentioned: tuple[tuple[str, str], ...] = ()) -> Rendered:
-        return cls(zlib.compress(html.encode("utf-8"), 1), first_paragraph, mentioned)
+        return cls(pack(html), first_paragraph, mentioned)
 
     @property
     def html(self) -> str:
-        return zlib.decompress(self.packed).decode("utf-8")
+        return unpack(self.packed)
+
+
+def pack(text: str) -> bytes:
+    """Text as a build keeps it in memory: UTF-8, zlib-compressed at its quickest level."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
 class MentionTable:

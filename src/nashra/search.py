@@ -24,18 +24,16 @@ import itertools
 import json
 import operator
 import re
-import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
-from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 from . import arabic, i18n
 from .link import Links
-from .markup import Rendered
+from .markup import Rendered, pack, unpack
 from .model import Actor, Article, Country, Site, name_in
 from .parallel import in_order, map_chunks, release_memory
 from .urls import Urls
@@ -198,7 +196,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
                 cancelled: Callable[[], bool] | None = None,
                 keep: Callable[[dict], None] | None = None,
                 write: Callable[[PurePosixPath, bytes], None] | None = None,
-                read: dict[tuple[str, str], tuple] | None = None, free_bodies: bool = False) -> SearchFiles:
+                read: dict[tuple[str, bytes], _Read] | None = None, free_bodies: bool = False) -> SearchFiles:
     """The whole index of the site's articles, actors and countries (words found on `workers` cores).
 
     `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
@@ -233,13 +231,13 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         del stored
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
-        found = in_order(map_chunks(lambda chunk: [read_article(title, _unzip(html)) for title, html in chunk],
+        found = in_order(map_chunks(lambda chunk: [read_article(title, unpack(html)) for title, html in chunk],
                                     todo, workers))
         known.update(zip(todo, found))
         del found
     else:
         for title, html in _checked(todo, check, 8):
-            known[(title, html)] = read_article(title, _unzip(html))
+            known[(title, html)] = read_article(title, unpack(html))
     known = {key: known[key] for key in keys}
     if not one_off:
         cache["articles"] = known
@@ -332,16 +330,8 @@ def read_article(title: str, body_html: str) -> _Read:
     text = plain_text(body_html)
     opening = _opening(text)
     words = _words([(title, True), (text, False)])
-    return _Read(_zip(opening), len(opening) < len(text),
-                 _zip("\0".join((words.title, words.other, words.title_loose, words.other_loose))))
-
-
-def _zip(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
-
-
-def _unzip(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8", "surrogatepass")
+    return _Read(pack(opening), len(opening) < len(text),
+                 pack("\0".join((words.title, words.other, words.title_loose, words.other_loose))))
 
 
 class _Read(NamedTuple):
@@ -353,10 +343,10 @@ class _Read(NamedTuple):
     words: bytes                 # the four word lists of _Words, joined by NUL
 
     def text(self) -> tuple[str, bool]:
-        return _unzip(self.opening), self.more
+        return unpack(self.opening), self.more
 
     def unpacked(self) -> _Words:
-        return _Words(*_unzip(self.words).split("\0"))
+        return _Words(*unpack(self.words).split("\0"))
 
 
 @dataclass(frozen=True)
@@ -425,7 +415,7 @@ def _postings(reads: list[_Read], names: list[_Words], linked: list[tuple[_Words
     loose_forms = functools.cache(functools.partial(forms, loose=True))
     postings = _Postings()
     exact, title, other, _ = postings.slots
-    chain, first, second, third = itertools.chain.from_iterable, itemgetter(0), itemgetter(1), itemgetter(2)
+    chain, first, second, third = itertools.chain.from_iterable, *map(operator.itemgetter, range(3))
     for doc, words in enumerate(map(_Read.unpacked, _checked(reads, check, 32))):
         # A document's terms per slot, each once, then the document joins each term's list: every loop
         # here runs in C (map, chain, set.update, any), which matters at millions of words.
