@@ -263,8 +263,8 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
                                                              countries="[tr]", body="نص جديد عن قالن."), encoding="utf-8")
     rendered, read = [], []
-    original, words = Markup.render, search.read_article
-    monkeypatch.setattr(Markup, "render", lambda self, text, table=None: rendered.append(table) or original(self, text, table))
+    original, words = Markup.render_with_text, search.read_article
+    monkeypatch.setattr(Markup, "render_with_text", lambda self, text, table=None: rendered.append(table) or original(self, text, table))
     monkeypatch.setattr(search, "read_article", lambda *key: read.append(key) or words(*key))
     warm1 = tree(build(root, tmp_path / "warm1", workers=1).output)
     assert (len([t for t in rendered if t is not None]), len(read)) == (1, 1)     # that article only

@@ -1,16 +1,18 @@
-"""The Markdown fast path: a body of plain paragraphs skips Markdown's parser and must come out the same."""
+"""The Markdown fast paths: a body of plain blocks skips Markdown's parser (and nh3), and must come out the same."""
 
 import random
 
 import markdown
 
 from nashra import arabic
-from nashra.markup import Markup, MentionTable, Target, plain_paragraphs
+from nashra import markup as markup_module
+from nashra.markup import Block, Markup, MentionTable, Target, plain_blocks
 
 FRAGMENTS = ["أكد", "الرئيس", "عبد الله", "ليبيا", "Kalın", "word", "1. ", "١. ", "٣) ", "- ", "+ ", "* ", "# ", "> ",
              "    ", "\t", "  \n", "\n", "\n\n", "\n\n\n", " \n \n", "\r\n", "===", "---", "***", "&amp;", "&", "<b>",
              "</p>", "*x*", "_y_", "`c`", "\\", "[a](b)", "![i](j)", "[r]: http://a.b", ":", ": def", "|a|b|", "~~~",
-             "```", "«»", "(", ")", "،", ".", "2012", "٢٠١٢", "-", "—", "!", "?", "%", "$", "{#id}", "<http://x.y>"]
+             "```", "«»", "(", ")", "،", ".", "2012", "٢٠١٢", "-", "—", "!", "?", "%", "$", "{#id}", "<http://x.y>", "## ",
+             "###### ", "####### ", " #", "\n- ", "\n\n- ", "-  ", "\n\n## ", "\n\n# "]
 
 
 def markdown_itself(text: str) -> str:
@@ -18,26 +20,28 @@ def markdown_itself(text: str) -> str:
     return md.convert(text)
 
 
-def test_plain_paragraphs_render_as_markdown_renders_them():
+def test_plain_blocks_render_as_markdown_renders_them():
     rng = random.Random(8)
     markup = Markup()
     plain = 0
     for _ in range(20000):
         text = "".join(rng.choice(FRAGMENTS) + rng.choice(["", " "]) for _ in range(rng.randint(1, 12)))
-        if plain_paragraphs(text) is None:
+        if plain_blocks(text) is None:
             continue
         plain += 1
-        assert markup._convert_plain(plain_paragraphs(text)) == markdown_itself(text), repr(text)
+        assert markup._convert_plain(plain_blocks(text)) == markdown_itself(text), repr(text)
     assert plain > 300          # the fast path was taken often enough to mean something
 
 
 def test_news_copy_takes_the_fast_path_and_markup_does_not():
     body = "أكد الرئيس، خلال لقائه في طرابلس، على أهمية التعاون.\n\nوقال إن عام 2012 كان صعبًا: «نعم».\n"
-    assert plain_paragraphs(body) == ["أكد الرئيس، خلال لقائه في طرابلس، على أهمية التعاون.",
-                                      "وقال إن عام 2012 كان صعبًا: «نعم»."]
-    for marked in ("## عنوان\n\nنص", "نص *مائل*", "- بند\n- بند", "1. أول", "٣. ثالث", "نص\nسطر ثان", "    code",
-                   "a <b>b</b>", "a &amp; b", "[a](b)", "| a | b |", "> quote"):
-        assert plain_paragraphs(marked) is None, marked
+    assert plain_blocks(body) == [Block("p", ("أكد الرئيس، خلال لقائه في طرابلس، على أهمية التعاون.",)),
+                                  Block("p", ("وقال إن عام 2012 كان صعبًا: «نعم».",))]
+    assert plain_blocks("## عنوان\n\nنص\n\n- بند\n- آخر") == [Block("h2", ("عنوان",)), Block("p", ("نص",)),
+                                                          Block("ul", ("بند", "آخر"))]
+    for marked in ("نص *مائل*", "- بند\n\n- بند", "نص\n- بند", "- بند\nنص", "1. أول", "٣. ثالث", "نص\nسطر ثان",
+                   "    code", "a <b>b</b>", "a &amp; b", "[a](b)", "| a | b |", "> quote", "## عنوان\nنص", "## #"):
+        assert plain_blocks(marked) is None, marked
 
 
 # --- the mention finder -----------------------------------------------------------------------------------
@@ -85,3 +89,38 @@ def test_the_mention_finder_finds_what_trying_every_word_finds():
         assert table.find(text, set(already)) == expected, repr(text)
         mentions += len(expected)
     assert mentions > 2000
+
+
+# --- plain bodies written without Markdown or nh3 -----------------------------------------------------------
+
+PLAIN_FRAGMENTS = [w for w in WORDS if w != "\n"] + ["\u00a0", "\x0c", "\x01", "\x00", "\x7f", "\x85", "\u2028",
+                                                    "\ufeff", "'", '"', "é", "e\u0301", "ﻷ", "½", "word", "Kalin"]
+
+
+def test_plain_bodies_come_out_as_markdown_and_nh3_make_them(monkeypatch):
+    names = {**NAMES, ("actor", "amp"): "مصر & تركيا", ("actor", "quote"): 'وزير "الخارجية"'}
+    table = MentionTable((Target(key, f"/{key[1]}/", name), arabic.name_variants(name)) for key, name in names.items())
+    rng = random.Random(11)
+
+    def line() -> str:
+        return "".join(rng.choice(PLAIN_FRAGMENTS) + rng.choice(["", " ", " "]) for _ in range(rng.randint(1, 12))).strip()
+
+    def block() -> str:
+        kind = rng.choice(["p", "p", "p", "h", "ul"])
+        if kind == "h":
+            return "#" * rng.randint(1, 6) + " " + line()
+        return line() if kind == "p" else "\n".join("- " + line() for _ in range(rng.randint(1, 4)))
+
+    texts = ["\n\n".join(block() for _ in range(rng.randint(1, 5))) for _ in range(6000)]
+    direct = [Markup().render_with_text(text, table) for text in texts]
+    taken = [plain_blocks(text) for text in texts]
+    taken = [{tag[0] for tag, _ in blocks} for blocks in taken
+             if blocks is not None and markup_module._plain_html(blocks, table) is not None]
+    monkeypatch.setattr(markup_module, "_plain_html", lambda blocks, mentions: None)
+    through = [Markup().render_with_text(text, table) for text in texts]
+    for text, (fast, fast_text), (slow, slow_text) in zip(texts, direct, through):
+        assert (fast.html, fast.first_paragraph, fast.mentioned, fast_text) == \
+               (slow.html, slow.first_paragraph, slow.mentioned, slow_text), repr(text)
+        assert fast_text == markup_module.plain_text(fast.html)
+    assert len(taken) > 2000 and sum("h" in tags for tags in taken) > 500 and sum("u" in tags for tags in taken) > 500
+    assert sum(bool(r.mentioned) for r, _ in direct) > 3000

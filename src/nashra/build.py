@@ -106,9 +106,11 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         for slug, lang in keys:
             story = links.stories[slug]
             table = mention_table(site, links, urls, lang, story.actors, story.countries)
-            body = markup.render(story.versions[lang].body, table)
-            rendered[(slug, lang)] = body, (search.read_article(story.versions[lang].title, body.html)
-                                            if words is not None else None)
+            if words is None:
+                rendered[(slug, lang)] = markup.render(story.versions[lang].body, table), None
+            else:
+                body, text = markup.render_with_text(story.versions[lang].body, table)
+                rendered[(slug, lang)] = body, search.read_article(story.versions[lang].title, text)
         return rendered
 
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]

@@ -2,6 +2,8 @@
 
 One configured Markdown instance does all the work: a tree processor finds mentions in text
 nodes (never inside links, headings or code), and nh3 strips anything unsafe a body may carry.
+A body of nothing but plain paragraphs, headings and lists (most news copy) is written directly,
+as exactly the HTML those two would make of it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import re
 import xml.etree.ElementTree as etree
 import zlib
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from html import unescape
+from typing import Iterable, NamedTuple
 
 import markdown
 import nh3
@@ -189,16 +193,37 @@ class _MentionLinker(Treeprocessor):
 # block (heading, quote, list, rule, code, definition) may have. News copy is made of little else.
 _PLAIN_BLOCK = re.compile(r"[^\s#>\-+*=|~:\d\\`_\[\]!<>&\x02\x03][^\n\r\t\x02\x03\\`*_\[\]!<>&|~]*")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+_HEADING = re.compile(r"(#{1,6}) ([^\n]+)")
 
 
-def plain_paragraphs(text: str) -> list[str] | None:
-    """The paragraphs of a body that is nothing but plain paragraphs, or None: a body Markdown would
-    turn into exactly <p>paragraph</p> each (tests/test_markup.py checks this against Markdown itself)."""
-    blocks = _BLANK_LINES.split(text.replace("\r\n", "\n").strip("\n"))
-    if all(_PLAIN_BLOCK.fullmatch(block) and not block[0].isnumeric() and block == block.rstrip()
-           for block in blocks):
-        return blocks
-    return None
+class Block(NamedTuple):
+    """A block of a plain body: a paragraph ("p") or heading ("h2") of one text, or a list ("ul") of items."""
+
+    tag: str
+    texts: tuple[str, ...]
+
+
+def plain_blocks(text: str) -> list[Block] | None:
+    """The blocks of a body made of nothing but plain paragraphs, headings (## text) and lists (- item, one
+    a line) of plain text, or None: a body Markdown turns into exactly those elements, with the text as it
+    is (tests/test_markup.py checks this against Markdown itself)."""
+    blocks: list[Block] = []
+    for block in _BLANK_LINES.split(text.replace("\r\n", "\n").strip("\n")):
+        if _plain(block):
+            blocks.append(Block("p", (block,)))
+        elif (heading := _HEADING.fullmatch(block)) and _plain(heading[2]) and not heading[2].endswith("#"):
+            blocks.append(Block(f"h{len(heading[1])}", (heading[2],)))
+        elif block.startswith("- ") and all(line.startswith("- ") and _plain(line[2:]) for line in block.split("\n")):
+            if blocks and blocks[-1].tag == "ul":    # Markdown makes one loose list (<li><p>) of the two
+                return None
+            blocks.append(Block("ul", tuple(line[2:] for line in block.split("\n"))))
+        else:
+            return None
+    return blocks
+
+
+def _plain(line: str) -> bool:
+    return bool(_PLAIN_BLOCK.fullmatch(line)) and not line[0].isnumeric() and line == line.rstrip()
 
 
 class Markup:
@@ -211,20 +236,40 @@ class Markup:
         self._md.treeprocessors.register(self._linker, "nashra-mentions", 5)
 
     def render(self, text: str, mentions: MentionTable | None = None) -> Rendered:
+        return self._render(text, mentions)[0]
+
+    def render_with_text(self, text: str, mentions: MentionTable | None = None) -> tuple[Rendered, str]:
+        """The HTML and its text (see plain_text), which the search index reads."""
+        rendered, blocks = self._render(text, mentions)
+        if blocks is None:
+            return rendered, plain_text(rendered.html)
+        return rendered, _text_lines("\n".join(text for block in blocks for text in block.texts))
+
+    def _render(self, text: str, mentions: MentionTable | None) -> tuple[Rendered, list[Block] | None]:
+        """The HTML, and the blocks when the body is plain and rendered without Markdown or nh3."""
+        blocks = plain_blocks(text)
+        if blocks is not None:
+            plain = _plain_html(blocks, mentions if mentions is not None and mentions.by_head else None)
+            if plain is not None:
+                return plain, blocks
         self._linker.table = mentions
-        paragraphs = plain_paragraphs(text)
-        html = self._md.reset().convert(text) if paragraphs is None else self._convert_plain(paragraphs)
+        html = self._md.reset().convert(text) if blocks is None else self._convert_plain(blocks)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                           url_schemes={"http", "https", "mailto"})
-        return Rendered.of(clean, self._linker.first_paragraph, tuple(self._linker.mentioned))
+        return Rendered.of(clean, self._linker.first_paragraph, tuple(self._linker.mentioned)), None
 
-    def _convert_plain(self, paragraphs: list[str]) -> str:
-        """What Markdown.convert gives for plain paragraphs, without parsing: the same tree, the same tree
+    def _convert_plain(self, blocks: list[Block]) -> str:
+        """What Markdown.convert gives for plain blocks, without parsing: the same tree, the same tree
         processors but the inline one (it would find nothing), the same serializer and post-processors."""
         md = self._md
         root = etree.Element(md.doc_tag)
-        for paragraph in paragraphs:
-            etree.SubElement(root, "p").text = paragraph
+        for tag, texts in blocks:
+            if tag == "ul":
+                items = etree.SubElement(root, "ul")
+                for text in texts:
+                    etree.SubElement(items, "li").text = text
+            else:
+                etree.SubElement(root, tag).text = texts[0]
         inline = md.treeprocessors["inline"]
         for processor in md.treeprocessors:
             if processor is not inline:
@@ -234,6 +279,72 @@ class Markup:
         for processor in md.postprocessors:
             output = processor.run(output)
         return output.strip()
+
+
+# What keeps a plain body out of the direct path: text that nh3 would write otherwise than it is given.
+_UNSAFE_TEXT = re.compile("[\x00]")
+_UNSAFE_ATTRIBUTE = re.compile("[&<>\"\x00-\x1f\x7f\u00a0]")
+
+
+def _plain_html(blocks: list[Block], mentions: MentionTable | None) -> Rendered | None:
+    """Plain blocks as Markdown and nh3 together make them, without either (None when unsure): text only
+    needs a no-break space written as nh3 writes it, and paragraphs and list items get the mention links
+    _MentionLinker would make. tests/test_markup.py compares the two paths."""
+    linked: set[tuple[str, str]] = set()
+    html: list[str] = []
+
+    def linking(text: str) -> bool:
+        done = 0
+        for start, end, target in mentions.find(text, linked) if mentions is not None else ():
+            opening = _link_opening(target)
+            if opening is None:
+                return False
+            html.extend((text[done:start], opening, text[start:end], "</a>"))
+            done = end
+        html.append(text[done:])
+        return True
+
+    for tag, texts in blocks:
+        if any(map(_UNSAFE_TEXT.search, texts)) or tag == "h1":      # nh3 drops <h1> (not allowed)
+            return None
+        if tag == "p":
+            html.append("<p>")
+            if not linking(texts[0]):
+                return None
+            html.append("</p>\n")
+        elif tag == "ul":
+            html.append("<ul>\n")
+            for text in texts:
+                html.append("<li>")
+                if not linking(text):
+                    return None
+                html.append("</li>\n")
+            html.append("</ul>\n")
+        else:                                   # headings: never linked
+            html.extend((f"<{tag}>", texts[0], f"</{tag}>\n"))
+    first = next((texts[0].strip() for tag, texts in blocks if tag == "p"), "")
+    return Rendered.of("".join(html)[:-1].replace("\u00a0", "&nbsp;"), first, tuple(sorted(linked)))
+
+
+@lru_cache(maxsize=None)
+def _link_opening(target: Target) -> str | None:
+    """A mention link's opening tag as nh3 writes it, or None for an address or title it would escape."""
+    if _UNSAFE_ATTRIBUTE.search(target.url) or _UNSAFE_ATTRIBUTE.search(target.title):
+        return None
+    return f'<a class="mention" href="{target.url}" title="{target.title}">'
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|table|ul|ol)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(body_html: str) -> str:
+    """The text of rendered HTML, a line per block."""
+    return _text_lines(unescape(_TAG.sub("", _BLOCK_END.sub("\n", body_html))))
+
+
+def _text_lines(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def plain_summary(text: str, limit: int = 220) -> str:

@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import itertools
 import json
 import operator
-import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ from typing import Callable, Iterable, Mapping, NamedTuple
 
 from . import arabic, i18n
 from .link import Links
-from .markup import Rendered, pack, unpack
+from .markup import Rendered, pack, plain_text, unpack
 from .model import Actor, Article, Country, Site, name_in
 from .parallel import in_order, map_chunks, release_memory
 from .urls import Urls
@@ -78,16 +76,6 @@ def _json(value) -> bytes:
 def _deltas(ids: list[int]) -> list[int]:
     """Increasing ids as differences: [3, 5, 9] -> [3, 2, 4]."""
     return list(map(operator.sub, ids, [0, *ids[:-1]]))
-
-
-_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|table|ul|ol)>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain_text(body_html: str) -> str:
-    """The text of rendered HTML, a line per block."""
-    text = _TAG.sub("", _BLOCK_END.sub("\n", body_html))
-    return "\n".join(" ".join(line.split()) for line in html.unescape(text).splitlines() if line.strip())
 
 
 def runtime_js() -> str:
@@ -231,13 +219,13 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         del stored
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
-        found = in_order(map_chunks(lambda chunk: [read_article(title, unpack(html)) for title, html in chunk],
+        found = in_order(map_chunks(lambda chunk: [read_article(title, plain_text(unpack(html))) for title, html in chunk],
                                     todo, workers))
         known.update(zip(todo, found))
         del found
     else:
         for title, html in _checked(todo, check, 8):
-            known[(title, html)] = read_article(title, unpack(html))
+            known[(title, html)] = read_article(title, plain_text(unpack(html)))
     known = {key: known[key] for key in keys}
     if not one_off:
         cache["articles"] = known
@@ -325,9 +313,9 @@ def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article],
     return articles, ranges, years
 
 
-def read_article(title: str, body_html: str) -> _Read:
-    """What the index keeps of an article: the opening of its text (and whether more follows), its words."""
-    text = plain_text(body_html)
+def read_article(title: str, text: str) -> _Read:
+    """What the index keeps of an article, given its title and its text (markup.plain_text): the opening
+    of its text (and whether more follows), its words."""
     opening = _opening(text)
     words = _words([(title, True), (text, False)])
     return _Read(pack(opening), len(opening) < len(text),
