@@ -1,5 +1,6 @@
 """The one normaliser, checked against the shared vectors in tests/vectors/."""
 
+import random
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,18 @@ def test_compound_names_join_split_and_joined_forms():
 def test_tokens_keep_spans_of_the_original_text():
     text = "وصل وزيرُ الخارجيّة"
     assert [text[t.start:t.end] for t in arabic.tokens(text)] == ["وصل", "وزيرُ", "الخارجيّة"]
+
+
+def test_words_split_then_folded_are_the_words_of_the_folded_text():
+    """words() folds word by word when that gives what folding the whole text and then splitting gives."""
+    pieces = ["عبد", "الله", "وعبد", "أبو", "بكر", "ـ", "ً", "رئيس", "مسؤول", "شيء", "الجزائر", "Kalın", "É", "e\u0301",
+              "\u0301", "½", "ﻷ", "¨", "\u00a0", " ", " ", " ", "  ", "\n", "-", "،", ".", "2012", "٢٠١٢", "x"]
+    rng = random.Random(3)
+    fast = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        words, hamza_free = arabic.words_and_hamza_free(text)
+        assert words == arabic._words_folded_whole(text) == arabic.words(text), repr(text)
+        assert hamza_free == arabic.hamza_free_words(text)
+        fast += not arabic._BOUNDARY_FOLDS_RE.search(text) and arabic._COMPOUND_FORMS.isdisjoint(words)
+    assert fast > 5000

@@ -146,6 +146,29 @@ _HEAD_GAP = re.compile(rf"(?<![\w{WORD_MARKS}])([\w{WORD_MARKS}]{{0,3}}(?:{'|'.j
 
 def words(text: str) -> list[str]:
     """The folded words of `text`, as `tokens` gives them but without spans: fold, join compounds, split."""
+    return _folded_words(text, WORD_RE.findall(text))
+
+
+def words_and_hamza_free(text: str) -> tuple[list[str], list[str]]:
+    """words(text) and hamza_free_words(text), the text split once for both (the index reads every article)."""
+    found = WORD_RE.findall(text)
+    return _folded_words(text, found), _hamza_free(found)
+
+
+def _folded_words(text: str, found: list[str]) -> list[str]:
+    """The folded words of `text`, given its words as written: each folded on its own (words repeat, and
+    fold() remembers them), unless folding moves a word boundary or a word folds away entirely."""
+    if not _BOUNDARY_FOLDS_RE.search(text):
+        folded = list(map(fold, found))
+        if _COMPOUND_FORMS.isdisjoint(folded):
+            return list(filter(None, folded))
+        if "" not in folded:                          # compounds to join, by the spaces between words
+            return word_spans(text)[1]
+    return _words_folded_whole(text)
+
+
+def _words_folded_whole(text: str) -> list[str]:
+    """words(text) the long way: the whole text folded, compounds joined, then split."""
     folded = fold_text(text)
     joined_until = -1
 
@@ -159,6 +182,20 @@ def words(text: str) -> list[str]:
     if any(head in folded for head in COMPOUND_HEADS):      # the common case has none: skip the scan
         folded = _HEAD_GAP.sub(join, folded)
     return WORD_RE.findall(folded)
+
+
+def _same_boundaries(ch: str, folded: str) -> bool:
+    """Folding `ch` leaves words where they were: a letter stays letters (or goes), anything else stays
+    something else of the same kind, space or not."""
+    if WORD_RE.fullmatch(ch):
+        return folded == "" or bool(WORD_RE.fullmatch(folded))
+    return folded != "" and not WORD_RE.search(folded) and folded.isspace() == ch.isspace()
+
+
+# The characters whose folding moves a word boundary (a Latin accent that folds away between letters,
+# ½ -> 1⁄2): a text with any of them is folded whole before it is split.
+_BOUNDARY_FOLDS_RE = re.compile(
+    "[" + "".join(re.escape(ch) for ch, folded in sorted(FOLD_TABLE.items()) if not _same_boundaries(ch, folded)) + "]")
 
 
 def _is_compound_head(folded: str) -> bool:
@@ -247,8 +284,11 @@ _word_without_hamza = lru_cache(maxsize=200_000)(without_hamza)
 
 def hamza_free_words(text: str) -> list[str]:
     """The words of `text` written with ء ؤ ئ, as they are typed without: رئيس -> رييس."""
-    return [_word_without_hamza(word) for word in WORD_RE.findall(text)
-            if "\u0621" in word or "\u0624" in word or "\u0626" in word]
+    return _hamza_free(WORD_RE.findall(text))
+
+
+def _hamza_free(found: list[str]) -> list[str]:
+    return [_word_without_hamza(word) for word in found if "\u0621" in word or "\u0624" in word or "\u0626" in word]
 
 
 def clitic_bases(folded: str) -> tuple[str, ...]:
