@@ -182,3 +182,19 @@ def test_every_page_header_has_a_search_box_that_leads_to_the_search_page(built)
     raw = (public / "ar" / "search" / "index.html").read_text(encoding="utf-8")
     noscript = raw[raw.index("<noscript>"):raw.index("</noscript>")]
     assert 'href="/ar/actors/"' in noscript and 'href="/ar/countries/"' in noscript
+
+
+def test_a_shelf_gives_back_what_was_put_on_it_across_absorbed_and_rekeyed_shelves():
+    import pickle
+    from nashra.search import Shelf, read_article
+    reads = {f"k{i}": read_article(f"عنوان {i}", f"نص الخبر رقم {i} عن رئيس الوزراء" * (i % 7 + 1)) for i in range(40)}
+    first, second = Shelf(), Shelf()
+    for i, (key, read) in enumerate(reads.items()):
+        (first if i % 3 else second)[key] = read
+    first.absorb(second)
+    first["late"] = reads["late"] = read_article("آخر", "نص أخير")
+    assert len(first) == len(reads) and all(first[key] == read for key, read in reads.items())
+    renamed = pickle.loads(pickle.dumps(first.keyed({key: key.upper() for key in reads})))
+    assert all(renamed[key.upper()] == read for key, read in reads.items())
+    places = first.take_places(list(reads))
+    assert [first.at(place) for place in places] == list(reads.values()) and "k1" not in first

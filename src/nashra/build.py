@@ -21,7 +21,7 @@ from .link import Links, link
 from .load import load_content
 from .markup import Markup, MentionTable, Rendered, Target
 from .model import Site, make_site
-from .parallel import map_beside, map_chunks
+from .parallel import map_beside, release_memory
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
 from .search import SearchFiles, build_index
@@ -72,14 +72,24 @@ class _Stopwatch:
 
 
 def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = None, cache: dict | None = None,
-                  progress: Callable[[int], None] | None = None, words: dict | None = None) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
+                  progress: Callable[[int], None] | None = None, words: search.Shelf | None = None,
+                  markdown: dict[tuple[str, str], str] | None = None) -> tuple[dict[tuple[str, str], Rendered], dict[tuple[str, str], str], dict[tuple[str, str], Rendered]]:
     """Markdown of every article (with mention links), actor biography and free page.
 
     `cache` (kept by a live rebuild between builds) holds what was rendered before and from what:
     only Markdown that changed, or whose mention names changed, is rendered again. `words`: filled with
     what the search index reads of each article rendered (search.read_article), by (title, packed HTML),
-    read by the same workers while the HTML is at hand."""
+    read by the same workers while the HTML is at hand. `markdown`: every article's Markdown by (slug, lang),
+    when `site` and `links` hold none (see without_markdown): a one-off build hands it over, and it is let
+    go here as soon as the workers have their copy (at 30,000 articles it is 300 MB), so `cache` then keeps
+    no record of what each article was made from."""
     markup = Markup()
+    if markdown is None:
+        def markdown_of(slug: str, lang: str) -> str:
+            return links.stories[slug].versions[lang].body
+    else:
+        def markdown_of(slug: str, lang: str) -> str:
+            return markdown[(slug, lang)]
     cache = {} if cache is None else cache
     articles: dict = cache.setdefault("articles", {})     # (slug, lang) -> (made from, result, story)
     texts: dict = cache.setdefault("texts", {})           # bio or page Markdown -> result
@@ -95,23 +105,28 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         story = links.stories[slug]
         shown = (tuple(site.actors[a].name.get(lang, "") for a in story.actors),
                  tuple(site.countries[c].name.get(lang, "") for c in story.countries))
-        return story.versions[lang].body, story.actors, story.countries, shown, links.mention_names, urls
+        return markdown_of(slug, lang), story.actors, story.countries, shown, links.mention_names, urls
+
+    def recipe(key: tuple[str, str]) -> tuple | None:
+        """What the cache remembers an article's HTML was made from (nothing when the Markdown is let go)."""
+        return stamp(*key) if markdown is None else None
 
     def still_good(key: tuple[str, str]) -> bool:
         hit = articles.get(key)
         return hit is not None and ((same_entities and hit[2] is links.stories[key[0]]) or hit[0] == stamp(*key))
 
-    def render_articles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Rendered, tuple | None]]:
-        rendered = {}
+    def render_articles(keys: list[tuple[str, str]]) -> tuple[dict[tuple[str, str], Rendered], search.Shelf | None]:
+        rendered, reads = {}, search.Shelf() if words is not None else None
         for slug, lang in keys:
             story = links.stories[slug]
             table = mention_table(site, links, urls, lang, story.actors, story.countries)
-            if words is None:
-                rendered[(slug, lang)] = markup.render(story.versions[lang].body, table), None
+            if reads is None:
+                rendered[(slug, lang)] = markup.render(markdown_of(slug, lang), table)
             else:
-                body, text = markup.render_with_text(story.versions[lang].body, table)
-                rendered[(slug, lang)] = body, search.read_article(story.versions[lang].title, text)
-        return rendered
+                body, text = markup.render_with_text(markdown_of(slug, lang), table)
+                rendered[(slug, lang)] = body
+                reads[(story.versions[lang].title, body.packed)] = search.read_article(story.versions[lang].title, text)
+        return rendered, reads
 
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
     todo = [key for key in keys if not still_good(key)]
@@ -123,15 +138,20 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
         digests = {key: _digest(shared + repr(stamp(*key)[:4])) for key in keys}
         reused = {key for key in todo if stored.get(key, ("",))[0] == digests[key]}
         for key in reused:
-            articles[key] = (stamp(*key), stored[key][1], links.stories[key[0]])
+            articles[key] = (recipe(key), stored[key][1], links.stories[key[0]])
         todo = [key for key in todo if key not in reused]
     if progress:
         progress(len(keys) - len(todo))
-    for chunk in map_chunks(render_articles, todo, workers, progress):
-        for key, (body, read) in chunk.items():
-            articles[key] = (stamp(*key), body, links.stories[key[0]])
-            if read is not None:
-                words[(links.stories[key[0]].versions[key[1]].title, body.packed)] = read
+    def let_go(forked: bool) -> None:
+        if forked and markdown is not None:
+            markdown.clear()
+            release_memory()
+
+    for rendered, reads in map_beside(render_articles, todo, let_go, workers, progress)[0]:
+        for key, body in rendered.items():
+            articles[key] = (recipe(key), body, links.stories[key[0]])
+        if reads is not None:
+            words.absorb(reads)
     bodies = {}
     for key in keys:
         hit = articles[key]
@@ -174,7 +194,7 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 5                           # the layout of what is kept: a change starts afresh
+    FORMAT = 6                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -289,12 +309,14 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
     markup_cache = {"stored": store.load("bodies")} if store else None
     progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
-    words: dict = {}                      # what the index reads of each article, read with its Markdown
-    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance, words)
+    words = search.Shelf()                # what the index reads of each article, read with its Markdown
+    markdown = {(article.slug, article.lang): article.body for article in site.articles}
+    site, links = without_markdown(site, links)
+    bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance, words,
+                                              markdown)
     if store is not None:
         store.save("bodies", markup_cache.pop("stored"))
-    del markup_cache
-    site, links = without_markdown(site, links)
+    del markup_cache, markdown
     watch.lap("markup")
     staging = Staging(output, manifest)
     files: dict[str, Entry] = {}          # output path -> the file as written or kept
@@ -338,16 +360,21 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
         def index(forked: bool) -> SearchFiles:
             progress.stage("index")
-            index_cache = {"stored": store.load("words")} if store else None
+            index_cache = {"stored": store.load("words").get("reads", search.Shelf())} if store else None
             # The articles' HTML is the workers' now (the search pages, rendered here, do not read it).
             made = build_index(site, links, urls, bodies, 1, index_cache, write=put, read=words,
-                               keep=(lambda read: store.save("words", read)) if store else None, free_bodies=forked)
+                               keep=(lambda reads: store.save("words", {"reads": reads})) if store else None, free_bodies=forked)
             watch.lap("index")
             progress.stage("render+write", len(groups))
             return made
 
+        def for_index_only() -> None:        # a render worker's start: it never reads what the index reads
+            words.clear()
+            release_memory()
+
         chunks, index_files = map_beside(lambda chunk: render_groups(planners.setdefault("planner", Planner(inputs)), chunk),
-                                    [key for key in groups if key[0] != "search"], index, workers, progress.advance)
+                                    [key for key in groups if key[0] != "search"], index, workers, progress.advance,
+                                    for_index_only)
         chunks.append(render_groups(Planner(dataclasses.replace(inputs, search=index_files)), after_index))
         progress.advance(len(after_index))
         written = [page for chunk in chunks for page in chunk]

@@ -42,11 +42,13 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
 
 
 def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Callable[[bool], M],
-               workers: int | None = None, progress: Callable[[int], None] | None = None) -> tuple[list[R], M]:
+               workers: int | None = None, progress: Callable[[int], None] | None = None,
+               worker_start: Callable[[], None] | None = None) -> tuple[list[R], M]:
     """map_chunks, and beside(forked) run in this process while the workers work (first, when the work runs
     inline): work that must be done in one process keeps a core busy that the workers would leave idle.
     `forked`: the workers run in processes of their own, with their own copy of this one's memory, so
-    beside() may let go of what only the task needs.
+    beside() may let go of what only the task needs, and worker_start(), run first in each worker, of
+    what only beside() needs (a worker's copy of memory it never reads still counts as its own).
     beside() must not start workers of its own (forking beside the pool's threads is unsafe). progress()
     hears of the chunks done once beside() has returned."""
     if workers is None:
@@ -70,7 +72,7 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
     gc.freeze()
     release_memory()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=worker_start) as pool:
             done = pool.imap(_run, ranges, chunksize=1)
             aside = beside(True)
             results = []

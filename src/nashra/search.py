@@ -182,9 +182,9 @@ class Cancelled(Exception):
 def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
                 workers: int | None = None, cache: dict | None = None,
                 cancelled: Callable[[], bool] | None = None,
-                keep: Callable[[dict], None] | None = None,
+                keep: Callable[[Shelf], None] | None = None,
                 write: Callable[[PurePosixPath, bytes], None] | None = None,
-                read: dict[tuple[str, bytes], _Read] | None = None, free_bodies: bool = False) -> SearchFiles:
+                read: Shelf | None = None, free_bodies: bool = False) -> SearchFiles:
     """The whole index of the site's articles, actors and countries (words found on `workers` cores).
 
     `cache` (kept by a live rebuild between builds) keeps each article's text and words, so only the
@@ -193,8 +193,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     cache keeps none: a one-off build then lets them go as soon as the postings are made. With `write`,
     each file goes to write(path, bytes) once its name is known instead of into SearchFiles.files.
     `cancelled`, asked now and then, stops the work (raises Cancelled). `read`: what read_article made of
-    some articles already, by (title, packed body HTML: Rendered.packed); build_index empties it as it
-    takes them. `free_bodies`: empty `bodies` too once read (the caller needs them no more)."""
+    some articles already, by (title, packed body HTML: Rendered.packed); build_index empties it once the
+    postings are made. `free_bodies`: empty `bodies` once read (the caller needs them no more). The
+    last build's words (cache["stored"]) and this build's (to keep()) are Shelves, by a digest of the key."""
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled()
@@ -203,41 +204,57 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     articles, ranges, years = _documents(links, languages)
     one_off = cache is None or keep is not None
     cache = {} if cache is None else cache
-    known = {} if one_off else cache.setdefault("articles", {})   # (title, packed body html) -> _Read
     keys = [(article.title, bodies[(article.slug, article.lang)].packed) for article in articles]
     if free_bodies:
         bodies.clear()
-    if read is not None:
-        known.update((key, read[key]) for key in keys if key in read)
-        read.clear()                       # taken: the words go as soon as the postings are made
+    # (title, packed body HTML) -> _Read: a one-off build's on a shelf (the caller's, with what it read),
+    # a live rebuild's in its cache, for the next rebuild.
+    if one_off:
+        known = read if read is not None else Shelf()
+    else:
+        known = cache.setdefault("articles", {})
+        if read is not None:
+            known.update((key, read[key]) for key in keys if key in read)
+            read.clear()
     stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> _Read
     digests = None
     if stored is not None:
         digests = {key: hashlib.blake2b(key[0].encode("utf-8", "surrogatepass") + b"\0" + key[1],
                                         digest_size=16).digest() for key in keys}
-        known.update((key, stored[digests[key]]) for key in keys if key not in known and digests[key] in stored)
+        for key in keys:
+            if key not in known and digests[key] in stored:
+                known[key] = stored[digests[key]]
         del stored
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
         found = in_order(map_chunks(lambda chunk: [read_article(title, plain_text(unpack(html))) for title, html in chunk],
                                     todo, workers))
-        known.update(zip(todo, found))
+        for key, found_read in zip(todo, found):
+            known[key] = found_read
         del found
     else:
         for title, html in _checked(todo, check, 8):
             known[(title, html)] = read_article(title, plain_text(unpack(html)))
-    known = {key: known[key] for key in keys}
     if not one_off:
-        cache["articles"] = known
+        cache["articles"] = known = {key: known[key] for key in keys}
     if digests is not None:                # this build's words replace the last build's
-        this_build = {digests[key]: known[key] for key in keys}
+        this_build = known.keyed({key: digests[key] for key in keys}) if one_off else Shelf()
+        if not one_off:
+            for key in keys:
+                this_build[digests[key]] = known[key]
         if keep is not None:
             keep(this_build)
         else:
             cache["stored"] = this_build
         del this_build
-    reads = [known[key] for key in keys]
-    del known, keys
+
+    # The order of the documents, without the keys (they hold each article's HTML, which may go now).
+    order, fetch = (known.take_places(keys), known.at) if one_off else (keys, known.__getitem__)
+    del keys
+
+    def reads() -> Iterable[_Read]:
+        return map(fetch, order)
+
     if free_bodies:
         release_memory()                   # the bodies' pages, so the postings need not grow the heap
     check()
@@ -260,12 +277,12 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
 
     # Result files first, so the texts can go before the postings are made. Handed to `write`, they are
     # made twice instead of kept: once for the hash that names their folder, once to be written.
-    def doc_files(reads: list[_Read]):
-        return (_json(describe.article(article, read.text())) for article, read in _checked(zip(articles, reads), check, 32))
+    def doc_files():
+        return (_json(describe.article(article, read.text())) for article, read in _checked(zip(articles, reads()), check, 32))
 
-    kept = None if write is not None else list(doc_files(reads))
-    folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files(reads))}/"}
-    put_all(folders["docs"], kept if kept is not None else doc_files(reads))
+    kept = None if write is not None else list(doc_files())
+    folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files())}/"}
+    put_all(folders["docs"], kept if kept is not None else doc_files())
     del kept
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
     doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
@@ -273,7 +290,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
                    for _, _, entity in entities]
     postings = _postings(reads, names, list(zip(short_names, entity_docs)), check)
-    del reads
+    if one_off:
+        known.clear()
+    order.clear()
     release_memory()                       # the words were read among longer-lived things: hand back their pages
     check()
 
@@ -337,6 +356,63 @@ class _Read(NamedTuple):
         return _Words(*unpack(self.words).split("\0"))
 
 
+class Shelf:
+    """_Reads by key, their bytes kept end to end in a few large blocks of memory instead of as two objects
+    each. A large site's add up to hundreds of MB, held from the markup stage to the postings: let go, a
+    block goes back to the system at once, where tens of thousands of small objects freed among longer-lived
+    ones would not (a render worker lets go of its copy as it starts). A markup worker fills a shelf that
+    the build takes in whole (absorb); a shelf is pickled whole into .nashra-cache/."""
+
+    def __init__(self) -> None:
+        self._blocks = [bytearray()]
+        self._at: dict = {}                  # key -> (block, start, opening length, words length, more)
+
+    def __setitem__(self, key, read: _Read) -> None:
+        block = self._blocks[-1]
+        start = len(block)
+        block += read.opening
+        block += read.words
+        self._at[key] = (len(self._blocks) - 1, start, len(read.opening), len(read.words), read.more)
+
+    def __getitem__(self, key) -> _Read:
+        return self.at(self._at[key])
+
+    def __contains__(self, key) -> bool:
+        return key in self._at
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def absorb(self, other: Shelf) -> None:
+        """Take in another shelf's blocks and keys as they are (`other` is not to be used after)."""
+        base = len(self._blocks)
+        self._blocks += other._blocks
+        self._at.update((key, (base + block, *rest)) for key, (block, *rest) in other._at.items())
+        self._blocks.append(bytearray())     # what is put here next goes in a block of this shelf's own
+
+    def keyed(self, keys: dict) -> Shelf:
+        """The same _Reads under other keys ({key: new key}), sharing this shelf's blocks."""
+        shelf = Shelf()
+        shelf._blocks = self._blocks
+        shelf._at = {new: self._at[key] for key, new in keys.items()}
+        return shelf
+
+    def take_places(self, keys: Iterable) -> list[tuple]:
+        """Where the _Reads of `keys` are, in order (at(place) reads one), and the shelf forgets its keys:
+        they may hold much (the index's hold each article's HTML)."""
+        places, self._at = list(map(self._at.__getitem__, keys)), {}
+        return places
+
+    def at(self, place: tuple) -> _Read:
+        block, start, opening, words, more = place
+        with memoryview(self._blocks[block]) as data:
+            return _Read(data[start:start + opening].tobytes(), more,
+                         data[start + opening:start + opening + words].tobytes())
+
+    def clear(self) -> None:
+        self._blocks, self._at = [bytearray()], {}
+
+
 @dataclass(frozen=True)
 class _Words:
     """The folded words of a document, each once, and the same words typed without hamza: those of its
@@ -370,14 +446,14 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
                   " ".join(w for w, t in loose.items() if t), " ".join(w for w, t in loose.items() if not t))
 
 
-def _postings(reads: list[_Read], names: list[_Words], linked: list[tuple[_Words, list[int]]],
+def _postings(reads: Callable[[], Iterable[_Read]], names: list[_Words], linked: list[tuple[_Words, list[int]]],
               check: Callable[[], None] = lambda: None) -> _Postings:
     """Each word under its own form, under each clitic-free form that is a word of the site too
     (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
     proper = set().union(*(n.exact() for n in names))
     lexicon = set(proper)
     loose_lexicon = set()
-    for words in map(_Read.unpacked, reads):   # one document's words at a time: they add up to millions
+    for words in map(_Read.unpacked, reads()):   # one document's words at a time: they add up to millions
         lexicon.update(words.exact())
         loose_lexicon.update(words.loose())
     for words in names:
@@ -405,7 +481,7 @@ def _postings(reads: list[_Read], names: list[_Words], linked: list[tuple[_Words
     postings = _Postings()
     exact, title, other, _ = postings.slots
     chain, first, second, third = itertools.chain.from_iterable, *map(operator.itemgetter, range(3))
-    for doc, words in enumerate(map(_Read.unpacked, _checked(reads, check, 32))):
+    for doc, words in enumerate(map(_Read.unpacked, _checked(reads(), check, 32))):
         # A document's terms per slot, each once, then the document joins each term's list: every loop
         # here runs in C (map, chain, set.update, any), which matters at millions of words.
         in_title = list(map(filed, words.title.split()))
