@@ -149,21 +149,26 @@ def words(text: str) -> list[str]:
     return _folded_words(text, WORD_RE.findall(text))
 
 
-def words_and_hamza_free(text: str) -> tuple[list[str], list[str]]:
-    """words(text) and hamza_free_words(text), the text split once for both (the index reads every article)."""
-    found = WORD_RE.findall(text)
-    return _folded_words(text, found), _hamza_free(found)
+def distinct_words(text: str) -> tuple[list[str], list[str]]:
+    """The words of words(text) and of hamza_free_words(text), each once, in the order they first appear:
+    the text split once for both, and each distinct word folded once (the index reads every article)."""
+    found = list(dict.fromkeys(WORD_RE.findall(text)))
+    hamza_free = list(dict.fromkeys(_hamza_free(found)))
+    if not _BOUNDARY_FOLDS_RE.search(text):
+        folded = dict.fromkeys(map(fold, found))
+        if _COMPOUND_FORMS.isdisjoint(folded):
+            folded.pop("", None)
+            return list(folded), hamza_free
+    return list(dict.fromkeys(_words_folded_whole(text))), hamza_free
 
 
 def _folded_words(text: str, found: list[str]) -> list[str]:
     """The folded words of `text`, given its words as written: each folded on its own (words repeat, and
-    fold() remembers them), unless folding moves a word boundary or a word folds away entirely."""
+    fold() remembers them), unless folding moves a word boundary or compounds need joining."""
     if not _BOUNDARY_FOLDS_RE.search(text):
         folded = list(map(fold, found))
         if _COMPOUND_FORMS.isdisjoint(folded):
             return list(filter(None, folded))
-        if "" not in folded:                          # compounds to join, by the spaces between words
-            return word_spans(text)[1]
     return _words_folded_whole(text)
 
 

@@ -435,11 +435,11 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
     exact: dict[str, bool] = {}
     loose: dict[str, bool] = {}
     for text, in_title in parts:                 # the title comes first
-        folded, hamza_free = arabic.words_and_hamza_free(text)
-        for word in dict.fromkeys(folded):
+        folded, hamza_free = arabic.distinct_words(text)
+        for word in folded:
             if word not in exact:
                 exact[word] = in_title
-        for word in dict.fromkeys(hamza_free):
+        for word in hamza_free:
             if word not in exact and word not in loose:
                 loose[word] = in_title
     return _Words(" ".join(w for w, t in exact.items() if t), " ".join(w for w, t in exact.items() if not t),
