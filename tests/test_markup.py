@@ -94,7 +94,7 @@ def test_the_mention_finder_finds_what_trying_every_word_finds():
 # --- plain bodies written without Markdown or nh3 -----------------------------------------------------------
 
 PLAIN_FRAGMENTS = [w for w in WORDS if w != "\n"] + ["\u00a0", "\x0c", "\x01", "\x00", "\x7f", "\x85", "\u2028",
-                                                    "\ufeff", "'", '"', "é", "e\u0301", "ﻷ", "½", "word", "Kalin"]
+                                                    "\ufeff", "'", '"', "é", "e\u0301", "ﻷ", "½", "word", "Kalin", "  "]
 
 
 def test_plain_bodies_come_out_as_markdown_and_nh3_make_them(monkeypatch):

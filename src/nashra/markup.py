@@ -126,6 +126,7 @@ class MentionTable:
         return None
 
 
+@lru_cache(maxsize=None)
 def _core(key: tuple[str, ...]) -> str:
     """A part of the name that any mention contains verbatim once folded: its last word,
     or for a one-word name the word without its article (clitics only ever come first)."""
@@ -244,7 +245,10 @@ class Markup:
         rendered, blocks = self._render(text, mentions)
         if blocks is None:
             return rendered, plain_text(rendered.html)
-        return rendered, _text_lines("\n".join(text for block in blocks for text in block.texts))
+        texts = [text for block in blocks for text in block.texts]
+        if any(map(_IRREGULAR_SPACE.search, texts)):
+            return rendered, _text_lines("\n".join(texts))
+        return rendered, "\n".join(texts)          # each text a line as it is
 
     def _render(self, text: str, mentions: MentionTable | None) -> tuple[Rendered, list[Block] | None]:
         """The HTML, and the blocks when the body is plain and rendered without Markdown or nh3."""
@@ -342,6 +346,10 @@ _TAG = re.compile(r"<[^>]+>")
 def plain_text(body_html: str) -> str:
     """The text of rendered HTML, a line per block."""
     return _text_lines(unescape(_TAG.sub("", _BLOCK_END.sub("\n", body_html))))
+
+
+# Space that _text_lines would change in a plain block's text (which neither starts nor ends with space).
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|  ")
 
 
 def _text_lines(text: str) -> str:

@@ -81,9 +81,14 @@ class Urls:
     def robots(self) -> str:
         return f"{self.base_path}/robots.txt"
 
-    def absolute(self, url: str) -> str:
+    @functools.cached_property
+    def _origin(self) -> str:
+        """https://user.github.io for https://user.github.io/site."""
         parsed = urlparse(self.base_url)
-        return f"{parsed.scheme}://{parsed.netloc}{url}"
+        return f"{parsed.scheme}://{parsed.netloc}"
+
+    def absolute(self, url: str) -> str:
+        return self._origin + url
 
     def output_path(self, url: str) -> PurePosixPath:
         """The file (relative to the output folder) that serves `url`."""
