@@ -196,5 +196,18 @@ def test_a_shelf_gives_back_what_was_put_on_it_across_absorbed_and_rekeyed_shelv
     assert len(first) == len(reads) and all(first[key] == read for key, read in reads.items())
     renamed = pickle.loads(pickle.dumps(first.keyed({key: key.upper() for key in reads})))
     assert all(renamed[key.upper()] == read for key, read in reads.items())
-    places = first.take_places(list(reads))
-    assert [first.at(place) for place in places] == list(reads.values()) and "k1" not in first
+    borrower = Shelf()
+    borrower["own"] = reads["own"] = read_article("خاص", "نص خاص")
+    borrower.share(renamed, {key.upper(): key for key in list(reads)[:10]})
+    assert all(borrower[key] == reads[key] for key in [*list(reads)[:10], "own"]) and "k20" not in borrower
+    small = borrower.keyed({"own": "own", "k1": "k1"})
+    compacted = small.compact()                 # two of the 42 reads in its blocks: copied out
+    def size(shelf):
+        return sum(len(openings) + len(words) for openings, words in shelf._blocks)
+
+    assert compacted is not small and size(compacted) < size(small) / 5
+    assert (compacted["own"], compacted["k1"]) == (reads["own"], reads["k1"]) and first.compact() is first
+    places = first.take_places(list(reads)[:-1])
+    assert [first.at(place) for place in places] == list(reads.values())[:-1] and "k1" not in first
+    first.drop_openings()
+    assert [first.at(place) for place in places] == [read._replace(opening=b"") for read in list(reads.values())[:-1]]

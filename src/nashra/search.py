@@ -221,10 +221,12 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     if stored is not None:
         digests = {key: hashlib.blake2b(key[0].encode("utf-8", "surrogatepass") + b"\0" + key[1],
                                         digest_size=16).digest() for key in keys}
-        for key in keys:
-            if key not in known and digests[key] in stored:
-                known[key] = stored[digests[key]]
-        del stored
+        hits = {digests[key]: key for key in keys if key not in known and digests[key] in stored}
+        if one_off:
+            known.share(stored, hits)
+        else:
+            known.update((key, stored[digest]) for digest, key in hits.items())
+        del stored, hits
     todo = [key for key in dict.fromkeys(keys) if key not in known]
     if cancelled is None:
         found = in_order(map_chunks(lambda chunk: [read_article(title, plain_text(unpack(html))) for title, html in chunk],
@@ -238,7 +240,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     if not one_off:
         cache["articles"] = known = {key: known[key] for key in keys}
     if digests is not None:                # this build's words replace the last build's
-        this_build = known.keyed({key: digests[key] for key in keys}) if one_off else Shelf()
+        this_build = known.keyed({key: digests[key] for key in keys}).compact() if one_off else Shelf()
         if not one_off:
             for key in keys:
                 this_build[digests[key]] = known[key]
@@ -284,6 +286,8 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files())}/"}
     put_all(folders["docs"], kept if kept is not None else doc_files())
     del kept
+    if one_off:
+        known.drop_openings()              # their texts are in the result files now
     names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
     doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
     entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
@@ -361,18 +365,19 @@ class Shelf:
     each. A large site's add up to hundreds of MB, held from the markup stage to the postings: let go, a
     block goes back to the system at once, where tens of thousands of small objects freed among longer-lived
     ones would not (a render worker lets go of its copy as it starts). A markup worker fills a shelf that
-    the build takes in whole (absorb); a shelf is pickled whole into .nashra-cache/."""
+    the build takes in whole (absorb); a shelf is pickled whole into .nashra-cache/. Openings and words are
+    kept in blocks of their own, so the openings can go before the postings are made."""
 
     def __init__(self) -> None:
-        self._blocks = [bytearray()]
-        self._at: dict = {}                  # key -> (block, start, opening length, words length, more)
+        self._blocks = [(bytearray(), bytearray())]     # (openings, words)
+        self._at: dict = {}        # key -> (block, opening start, opening length, words start, words length, more)
 
     def __setitem__(self, key, read: _Read) -> None:
-        block = self._blocks[-1]
-        start = len(block)
-        block += read.opening
-        block += read.words
-        self._at[key] = (len(self._blocks) - 1, start, len(read.opening), len(read.words), read.more)
+        openings, words = self._blocks[-1]
+        self._at[key] = (len(self._blocks) - 1, len(openings), len(read.opening), len(words), len(read.words),
+                         read.more)
+        openings += read.opening
+        words += read.words
 
     def __getitem__(self, key) -> _Read:
         return self.at(self._at[key])
@@ -385,10 +390,15 @@ class Shelf:
 
     def absorb(self, other: Shelf) -> None:
         """Take in another shelf's blocks and keys as they are (`other` is not to be used after)."""
+        self.share(other, {key: key for key in other._at})
+
+    def share(self, other: Shelf, keys: dict) -> None:
+        """Take some of another shelf's _Reads ({its key: key here}), sharing its blocks: no bytes are copied."""
         base = len(self._blocks)
         self._blocks += other._blocks
-        self._at.update((key, (base + block, *rest)) for key, (block, *rest) in other._at.items())
-        self._blocks.append(bytearray())     # what is put here next goes in a block of this shelf's own
+        self._at.update((key, (base + block, *rest)) for key, (block, *rest) in
+                        ((key, other._at[theirs]) for theirs, key in keys.items()))
+        self._blocks.append((bytearray(), bytearray()))    # what is put here next goes in blocks of its own
 
     def keyed(self, keys: dict) -> Shelf:
         """The same _Reads under other keys ({key: new key}), sharing this shelf's blocks."""
@@ -397,6 +407,17 @@ class Shelf:
         shelf._at = {new: self._at[key] for key, new in keys.items()}
         return shelf
 
+    def compact(self) -> Shelf:
+        """This shelf, or a copy without the bytes no key reads when they are most of it (shared blocks keep
+        what an earlier build read of articles since changed)."""
+        kept = sum(place[2] + place[4] for place in self._at.values())
+        if 2 * kept >= sum(len(openings) + len(words) for openings, words in self._blocks):
+            return self
+        copy = Shelf()
+        for key in self._at:
+            copy[key] = self[key]
+        return copy
+
     def take_places(self, keys: Iterable) -> list[tuple]:
         """Where the _Reads of `keys` are, in order (at(place) reads one), and the shelf forgets its keys:
         they may hold much (the index's hold each article's HTML)."""
@@ -404,13 +425,19 @@ class Shelf:
         return places
 
     def at(self, place: tuple) -> _Read:
-        block, start, opening, words, more = place
-        with memoryview(self._blocks[block]) as data:
-            return _Read(data[start:start + opening].tobytes(), more,
-                         data[start + opening:start + opening + words].tobytes())
+        block, opening_start, opening, words_start, words, more = place
+        openings_block, words_block = self._blocks[block]
+        with memoryview(openings_block) as openings_view, memoryview(words_block) as words_view:
+            return _Read(openings_view[opening_start:opening_start + opening].tobytes(), more,
+                         words_view[words_start:words_start + words].tobytes())
+
+    def drop_openings(self) -> None:
+        """Let go of every opening (and those of shelves sharing the blocks): at() then reads b"" for them."""
+        for openings, _ in self._blocks:
+            openings.clear()
 
     def clear(self) -> None:
-        self._blocks, self._at = [bytearray()], {}
+        self._blocks, self._at = [(bytearray(), bytearray())], {}
 
 
 @dataclass(frozen=True)
