@@ -146,30 +146,27 @@ _HEAD_GAP = re.compile(rf"(?<![\w{WORD_MARKS}])([\w{WORD_MARKS}]{{0,3}}(?:{'|'.j
 
 def words(text: str) -> list[str]:
     """The folded words of `text`, as `tokens` gives them but without spans: fold, join compounds, split."""
-    return _folded_words(text, WORD_RE.findall(text))
+    folded = _folded_each(text, WORD_RE.findall(text))
+    return _words_folded_whole(text) if folded is None else list(filter(None, folded))
 
 
 def distinct_words(text: str) -> tuple[list[str], list[str]]:
     """The words of words(text) and of hamza_free_words(text), each once, in the order they first appear:
     the text split once for both, and each distinct word folded once (the index reads every article)."""
     found = list(dict.fromkeys(WORD_RE.findall(text)))
-    hamza_free = list(dict.fromkeys(_hamza_free(found)))
-    if not _BOUNDARY_FOLDS_RE.search(text):
-        folded = dict.fromkeys(map(fold, found))
-        if _COMPOUND_FORMS.isdisjoint(folded):
-            folded.pop("", None)
-            return list(folded), hamza_free
-    return list(dict.fromkeys(_words_folded_whole(text))), hamza_free
+    folded = _folded_each(text, found)
+    folded = _words_folded_whole(text) if folded is None else filter(None, folded)
+    return list(dict.fromkeys(folded)), list(dict.fromkeys(_hamza_free(found)))
 
 
-def _folded_words(text: str, found: list[str]) -> list[str]:
-    """The folded words of `text`, given its words as written: each folded on its own (words repeat, and
-    fold() remembers them), unless folding moves a word boundary or compounds need joining."""
-    if not _BOUNDARY_FOLDS_RE.search(text):
-        folded = list(map(fold, found))
-        if _COMPOUND_FORMS.isdisjoint(folded):
-            return list(filter(None, folded))
-    return _words_folded_whole(text)
+def _folded_each(text: str, found: list[str]) -> list[str] | None:
+    """The words of `text` as written (`found`), each folded on its own (words repeat, and fold() remembers
+    them); None when the text must be folded whole instead: a fold would move a word boundary, or compounds
+    need joining. A word of marks only folds to ""."""
+    if _BOUNDARY_FOLDS_RE.search(text):
+        return None
+    folded = list(map(fold, found))
+    return folded if _COMPOUND_FORMS.isdisjoint(folded) else None
 
 
 def _words_folded_whole(text: str) -> list[str]:

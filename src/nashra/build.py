@@ -84,12 +84,10 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     go here as soon as the workers have their copy (at 30,000 articles it is 300 MB), so `cache` then keeps
     no record of what each article was made from."""
     markup = Markup()
-    if markdown is None:
-        def markdown_of(slug: str, lang: str) -> str:
-            return links.stories[slug].versions[lang].body
-    else:
-        def markdown_of(slug: str, lang: str) -> str:
-            return markdown[(slug, lang)]
+
+    def markdown_of(slug: str, lang: str) -> str:
+        return links.stories[slug].versions[lang].body if markdown is None else markdown[(slug, lang)]
+
     cache = {} if cache is None else cache
     articles: dict = cache.setdefault("articles", {})     # (slug, lang) -> (made from, result, story)
     texts: dict = cache.setdefault("texts", {})           # bio or page Markdown -> result
@@ -211,6 +209,13 @@ class BuildCache:
             return data if isinstance(data, dict) else {}
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return {}                    # none yet, or unreadable: build without it
+
+    def load_reads(self) -> search.Shelf:
+        """What the last build's index read of each article (the "words" part)."""
+        return self.load("words").get("reads", search.Shelf())
+
+    def save_reads(self, reads: search.Shelf) -> None:
+        self.save("words", {"reads": reads})
 
     def manifest(self, output: Path) -> Manifest | None:
         """The record of the last build's output files, when it went to `output`."""
@@ -360,10 +365,10 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
         def index(forked: bool) -> SearchFiles:
             progress.stage("index")
-            index_cache = {"stored": store.load("words").get("reads", search.Shelf())} if store else None
+            index_cache = {"stored": store.load_reads()} if store else None
             # The articles' HTML is the workers' now (the search pages, rendered here, do not read it).
             made = build_index(site, links, urls, bodies, 1, index_cache, write=put, read=words,
-                               keep=(lambda reads: store.save("words", {"reads": reads})) if store else None, free_bodies=forked)
+                               keep=store.save_reads if store else None, free_bodies=forked)
             watch.lap("index")
             progress.stage("render+write", len(groups))
             return made

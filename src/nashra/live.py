@@ -35,7 +35,7 @@ from .model import Site, make_site
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .render import environment, layered, render_page, theme_dir
-from .search import Cancelled, SearchFiles, Shelf, build_index
+from .search import Cancelled, SearchFiles, build_index
 from .urls import Urls
 
 # The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
@@ -151,7 +151,7 @@ class LiveBuild:
             # nothing into the site); later rebuilds have their own caches in memory.
             store = BuildCache(self.root, self.config)
             self._markup["stored"] = store.load("bodies")
-            self._words["stored"] = store.load("words").get("reads", Shelf())
+            self._words["stored"] = store.load_reads()
         bodies, bios, page_bodies = render_bodies(site, links, self.urls, self._workers(), self._markup)
         self._markup.pop("stored", None)
         watch.lap("markup")

@@ -286,8 +286,7 @@ class Markup:
         return output.strip()
 
 
-# What keeps a plain body out of the direct path: text that nh3 would write otherwise than it is given.
-_UNSAFE_TEXT = re.compile("[\x00]")
+# What keeps a mention link out of the direct path: an address or title that nh3 would write escaped.
 _UNSAFE_ATTRIBUTE = re.compile("[&<>\"\x00-\x1f\x7f\u00a0]")
 
 
@@ -310,7 +309,7 @@ def _plain_html(blocks: list[Block], mentions: MentionTable | None) -> Rendered 
         return True
 
     for tag, texts in blocks:
-        if any(map(_UNSAFE_TEXT.search, texts)) or tag == "h1":      # nh3 drops <h1> (not allowed)
+        if tag == "h1" or any("\x00" in text for text in texts):   # nh3 drops <h1> (not allowed) and NULs
             return None
         if tag == "p":
             html.append("<p>")
