@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import signal
 import subprocess
@@ -134,9 +135,10 @@ class Served:
     def __init__(self, site: Path, *args: str):
         self.site = site
         # Ctrl-C as a terminal sends it, even when the tests run from a background job (which ignores SIGINT).
+        # PYTHONFAULTHANDLER: a server that does not stop is sent SIGABRT, and prints where each thread was.
         self.process = subprocess.Popen([sys.executable, "-m", "nashra", "serve", str(site), "--port", "0", *args],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-                                        preexec_fn=_default_sigint)
+                                        preexec_fn=_default_sigint, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         first = self.wait_for(r"Serving .* at (http://\S+)")
@@ -178,6 +180,12 @@ class Served:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                raise
+                self.process.send_signal(signal.SIGABRT)
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                time.sleep(0.5)                 # the reader thread takes the last lines
+                raise AssertionError("nashra serve did not stop within 10 s of Ctrl-C; it printed:\n"
+                                     + "\n".join(self.lines[-80:])) from None
         return self.process.returncode

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -161,10 +162,15 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from .serve import PortInUse, serve       # the server's libraries load only when serving
             try:
-                return serve(args.site, args.port, args.host, args.drafts, args.open, args.verbose)
+                code = serve(args.site, args.port, args.host, args.drafts, args.open, args.verbose)
             except PortInUse as exc:
                 print(exc, file=sys.stderr)
                 return 1
+            # Stopped and tidied up: end now, without waiting at exit for the watcher's and builder's
+            # daemon threads, which may be mid-way through an event or a rebuild.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
         elif args.command == "check":
             from .check import check, format_text      # html5lib loads only when checking
             report = check(args.site, drafts=args.drafts, external=args.external)

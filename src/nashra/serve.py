@@ -416,6 +416,17 @@ class _Watch(FileSystemEventHandler):
             self.builder.changed(path)
 
 
+def _stop_watching(observer: Observer, timeout: float = 2.0) -> None:
+    """Stop the watcher, waiting at most `timeout`: watchdog's stop() joins its emitter threads without a
+    limit, and one still reading a burst of events (a save just before Ctrl-C) kept `nashra serve` from
+    exiting. Its threads are daemons, so the process ends even if one is still winding down."""
+    stopper = threading.Thread(target=observer.stop, daemon=True, name="nashra-watch-stop")
+    stopper.start()
+    stopper.join(timeout)
+    if not stopper.is_alive():
+        observer.join(timeout)
+
+
 def watched_folders(root: Path, theme: Path) -> list[Path]:
     """The site's sources and the theme in use (which may live outside the site)."""
     folders = [root / name for name in SOURCE_FOLDERS if (root / name).is_dir()]
@@ -511,13 +522,12 @@ class Session:
         except KeyboardInterrupt:
             print("\nStopped.", file=out, flush=True)
         finally:
-            observer.stop()
             builder.stop()
             if server is not None:
                 server.stop()
             for sock in sockets:
                 sock.close()
-            observer.join(timeout=2)
+            _stop_watching(observer)
         return 0
 
     def report(self, result: Rebuilt | BuildError, stage: str, paths: set[Path]) -> None:
