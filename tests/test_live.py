@@ -12,6 +12,7 @@ import pytest
 
 from nashra.build import build
 from nashra.errors import BuildError
+from nashra import arabic, live as live_module, search
 from nashra.live import LiveBuild
 
 from helpers import REPO
@@ -209,6 +210,58 @@ def test_random_edits_match_a_full_build(sample, tmp_path, seed):
         live.finish()
         assert_same_as_full_build(sample, live.output, reference), done
     assert set(done) == set(Editor.EDITS)
+
+
+def test_word_edits_update_the_index_in_place_as_a_full_build_makes_it(sample, tmp_path, monkeypatch):
+    """Small shards, so the index has hundreds in many chunks: each edit re-cuts only the chunks of the terms
+    it changed, including words that enter or leave the site and so refile other articles (زير, once it is
+    a word of the site, is a form of وزير everywhere), and the output is still a full build's."""
+    monkeypatch.setattr(search, "SHARD_BYTES", 300)
+    monkeypatch.setattr(search, "CHUNK_SHARDS", 2)
+    updates = []
+    real_update = search.update_index
+    monkeypatch.setattr(live_module, "update_index", lambda *a, **k: updates.append(real_update(*a, **k)) or updates[-1])
+    live = LiveBuild(sample, tmp_path / "live", base_url=BASE)
+    live.rebuild()
+    shards = len(live._search.state.shards)
+    assert shards > 100
+    articles = sample / "content" / "articles"
+    rng = random.Random(5)
+    arabic_words = sorted(set(re.findall(r"[\u0621-\u064a]{5,}", " ".join(
+        p.read_text(encoding="utf-8") for p in sorted(articles.glob("*.ar.md"))))))
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    many = "\n" + " ".join("".join(rng.choice(letters) for _ in range(5)) for _ in range(40)) + "\n"
+    # A word that sorts just before a chunk's first key: its chunk is the one before, as a full build cuts it.
+    state = live._search.state
+    bounds = search._bounds(state.shards)
+    gap = next(bound for shard, bound in zip(state.shards, bounds) if bound and bound != shard.first
+               and search._is_boundary(shard.first, state.modulus) and arabic.shard_key(bound) == bound
+               and not search._is_boundary(bound, state.modulus))
+    edits = ["\nزير\n", "\nوالزير وبالزير\n", f"\n{gap}\n", many] + [None] * 16
+    for edit in edits:
+        story = rng.choice(sorted(articles.glob("*.ar.md")))
+        meta, body = front(story)
+        few = edit is not many                              # new words all over the index: many chunks change
+        if edit is None:
+            word = rng.choice(arabic_words)
+            kind = rng.randrange(4)
+            if kind == 0:                                   # a clitic-free form of a word of the site
+                edit = f"\nكلمة {word[1:]} هنا.\n"
+            elif kind == 3:                                 # words new to the site, anywhere among the keys
+                edit = "\n" + " ".join("".join(rng.choice(letters) for _ in range(5)) for _ in range(6)) + "\n"
+            elif kind == 1:                                 # forms with clitics
+                edit = f"\nوال{word} وب{word} ف{word}\n"
+            else:                                           # a paragraph goes, and its words may leave the site
+                paragraphs = body.strip().split("\n\n")
+                body = "\n\n".join(paragraphs[1:] or paragraphs) + "\n"
+                edit = "\nرئيس الرييس مسؤول مسئول\n"
+        story.write_text(f"---\n{meta}---\n{body.rstrip()}\n{edit}", encoding="utf-8")
+        live.rebuild({story})
+        index = live.finish()
+        assert updates[-1] is not None, "the index was made afresh"
+        shard_files = [p for p in index.written if p.parts[1] == "t"]
+        assert len(shard_files) < shards / 4 or not few
+        assert_same_as_full_build(sample, live.output, tmp_path / "full")
 
 
 def test_an_edit_renders_only_what_it_touches(sample, tmp_path):

@@ -83,13 +83,18 @@ def load_index(public: Path) -> tuple[dict, dict[str, list], list[dict], list[di
     manifest_path = next(search.glob("manifest.*.json"))
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     terms: dict[str, list] = {}
-    for i in range(len(manifest["shards"])):
-        terms.update(json.loads((search / manifest["terms"] / f"{i}.json").read_text(encoding="utf-8")))
-    docs = [json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted((search / manifest["docs"]).glob("*.json"), key=lambda p: int(p.stem))]
+    for name in manifest["shard_files"]:
+        terms.update(json.loads((search / "t" / f"{name}.json").read_text(encoding="utf-8")))
+    docs = [json.loads((search / folder / f"{i}.json").read_text(encoding="utf-8"))
+            for i, folder in ((i, manifest["docs"][i // manifest["doc_folder"]]) for i in range(doc_count(manifest)))]
+    assert sum(1 for _ in (search / "d").rglob("*.json")) == len(docs)
     entities = [json.loads(p.read_text(encoding="utf-8"))
                 for p in sorted((search / manifest["entities"]).glob("*.json"), key=lambda p: int(p.stem))]
     return manifest, terms, docs, entities
+
+
+def doc_count(manifest: dict) -> int:
+    return max(hi for _, hi in manifest["languages"].values())
 
 
 def decode(deltas: list[int]) -> list[int]:
@@ -150,7 +155,7 @@ def test_terms_hold_every_form_of_a_word_and_nothing_over_stripped(sample_index)
     for term in terms:
         key = arabic.shard_key(term.removeprefix(STEM_MARK))
         shard = max(i for i, bound in enumerate(bounds) if bound <= key)
-        assert term in json.loads((public / "search" / manifest["terms"] / f"{shard}.json").read_text("utf-8"))
+        assert term in json.loads((public / "search" / "t" / f"{manifest['shard_files'][shard]}.json").read_text("utf-8"))
 
 
 def test_search_page_points_at_the_index_under_a_base_path(tmp_path):

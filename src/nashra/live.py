@@ -19,7 +19,8 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import AbstractSet as Set, Callable
+from typing import AbstractSet as Set
+from typing import Callable
 
 import jinja2
 import jinja2.meta
@@ -31,11 +32,12 @@ from .config import CONFIG_FILE, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
 from .load import SECTIONS, RawDocument, content_files, is_temporary, read_document
+from .markup import plain_text, unpack
 from .model import Site, make_site
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .render import environment, layered, render_page, theme_dir
-from .search import Cancelled, SearchFiles, build_index
+from .search import Cancelled, SearchFiles, build_index, read_article, update_index
 from .urls import Urls
 
 # The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
@@ -196,7 +198,8 @@ class LiveBuild:
         site, links, bodies, bios, page_bodies = self._last
         old = self._search
         try:
-            self._search = build_index(site, links, self.urls, bodies, self._workers(), self._words, cancelled)
+            self._search = self._update_index(cancelled) or \
+                build_index(site, links, self.urls, bodies, self._workers(), self._words, cancelled)
             self._words.pop("stored", None)
             keys = set() if (old.manifest_url, old.runtime_url) == (self._search.manifest_url,
                                                                     self._search.runtime_url) else {("search",)}
@@ -210,6 +213,25 @@ class LiveBuild:
         self.index_stale = False
         result.seconds = time.perf_counter() - started
         return result
+
+    def _update_index(self, cancelled: Callable[[], bool] | None) -> SearchFiles | None:
+        """The last index brought up to date (search.update_index), or None when it must be made afresh."""
+        if self._search is None or self._search.state is None:
+            return None
+        site, links, bodies, _, _ = self._last
+        known: dict = self._words.setdefault("articles", {})
+
+        def read_of(key: tuple[str, bytes]):
+            if key not in known:
+                known[key] = read_article(key[0], plain_text(unpack(key[1])))
+            return known[key]
+
+        made = update_index(self._search.state, site, links, self.urls,
+                            lambda a: (a.title, bodies[(a.slug, a.lang)].packed), read_of,
+                            lambda path: (self.output / path).read_bytes(), cancelled)
+        if made is not None:
+            self._words["articles"] = {key: known[key] for key in made.state.keys}
+        return made
 
     # --- what changed -----------------------------------------------------------------------------
 
@@ -440,7 +462,8 @@ class LiveBuild:
                 self._pages.pop(job.url, None)
         wanted = {path for group in self._groups.values() for path in group.paths}
         if index:
-            self._search_paths = set(self._search.files)
+            state = self._search.state
+            self._search_paths = state.paths() if state is not None else set(self._search.files)
         wanted |= set(self._static) | self._search_paths
         gone = [p for p in self._hashes if p not in wanted]
         self._remove(gone)

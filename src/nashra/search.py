@@ -2,32 +2,42 @@
 
 Every file's address carries a content hash, so hosts may cache them for ever:
 
-  search/manifest.<h>.json   where everything is: shard bounds, doc id ranges per language and year
-  search/t/<h>/<n>.json      term shards: term -> postings; terms sorted by shard_key, so every form
-                             of a word (والرءيس, الرءيس, رءيس) and its stem sit in one shard
-  search/d/<h>/<id>.json     one article as a result shows it: title, date, source, entities, opening text
+  search/manifest.<h>.json   where everything is: shard bounds and names, result folders, doc id ranges
+                             per language and year
+  search/t/<h>.json          term shards: term -> postings, each named by the hash of its bytes; terms
+                             sorted by shard_key, so every form of a word (والرءيس, الرءيس, رءيس) and its
+                             stem sit in one shard
+  search/d/<h>/<id>.json     one article as a result shows it: title, date, source, entities, opening text;
+                             DOC_FOLDER ids to a folder, named by the hash of its files
   search/e/<h>/<id>.json     one actor or country: names in every language, its article ids
-
-(<h>: the hash of everything in that folder.)
+                             (<h>: the hash of everything in that folder)
   search/runtime.<h>.js      the query side of nashra.arabic (search_runtime.js + generated tables)
 
 Doc ids run language by language, newest first, so "newer wins a tie" is "lower id wins", and a
 language or a year is a range of ids. Postings are delta-encoded id lists.
+
+Shards are cut where a shard key's hash marks a chunk boundary (one key in `modulus`), and inside a chunk
+once a shard passes SHARD_BYTES. An edit that changes some articles' words makes again only the chunks
+that hold the terms it changed and the result folders of those articles (update_index); every other file
+keeps its name and bytes, as a full build (build_index) would make them.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
 import json
+import math
 import operator
+import zlib
 from array import array
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Callable, Hashable, Iterable, Iterator, Mapping, NamedTuple
 
 from . import arabic, i18n
 from .link import Links
@@ -38,6 +48,10 @@ from .urls import Urls
 
 # A shard is closed once its JSON passes this size (a word's forms are never split across shards).
 SHARD_BYTES = 24_000
+# A chunk of shards (from one boundary key to the next) holds about this many shards' worth of terms.
+CHUNK_SHARDS = 4
+# Result files to a folder: an edited article's folder is written again, the others are kept.
+DOC_FOLDER = 128
 # Postings slots: docs with the exact form, docs with it in the title (any form), docs with another form
 # of the word only, entities named with it, and docs linked to an entity whose short name (one or two
 # words: قالن, إبراهيم قالن, Turkey) holds it: a search for the name finds them in any language.
@@ -46,17 +60,11 @@ SHORT_NAME_WORDS = 2
 STEM_MARK = "~"
 # How much of an article's text its result file carries, for the snippet (matches further on still count).
 RESULT_TEXT = 3000
+ROOT = PurePosixPath("search")
 
 
-@dataclass(frozen=True)
-class SearchFiles:
-    files: dict[PurePosixPath, bytes]
-    manifest_url: str
-    runtime_url: str
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:10]
+def _hash(data: bytes, length: int = 10) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
 
 
 def _hash_all(files: Iterable[bytes]) -> str:
@@ -78,6 +86,10 @@ def _deltas(ids: list[int]) -> list[int]:
     return list(map(operator.sub, ids, [0, *ids[:-1]]))
 
 
+def _undeltas(deltas: list[int]) -> list[int]:
+    return list(itertools.accumulate(deltas))
+
+
 def runtime_js() -> str:
     """search_runtime.js with the normaliser's tables, generated from nashra.arabic (one source of truth)."""
     tables = {
@@ -95,6 +107,76 @@ def runtime_js() -> str:
     return source.replace("/*TABLES*/null", json.dumps(tables, ensure_ascii=False, sort_keys=True))
 
 
+# --- terms and shards ---------------------------------------------------------------------------
+
+def _term_key(term: str) -> str:
+    return arabic.shard_key(term.removeprefix(STEM_MARK))
+
+
+def _is_boundary(key: str, modulus: int) -> bool:
+    """Whether a shard key starts a chunk: decided by the key alone, so a chunk's bounds never move."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % modulus == 0
+
+
+def _modulus(keys: int, postings: int) -> int:
+    """One key in this many is a chunk boundary: about CHUNK_SHARDS shards' worth of terms a chunk, as a power
+    of two, so that it changes only when the site's index has about doubled (and is cut afresh)."""
+    if not keys:
+        return 1
+    wanted = CHUNK_SHARDS * SHARD_BYTES * keys / (16 * keys + 3 * postings)
+    return 2 ** max(0, round(math.log2(wanted))) if wanted > 1 else 1
+
+
+class _Shard(NamedTuple):
+    first: str                   # its first shard key
+    last: str                    # its last
+    name: str                    # t/<name>.json: the hash of its bytes
+
+
+def _cut(rows: Iterable[tuple[str, str, list]], modulus: int) -> Iterator[tuple[_Shard, bytes]]:
+    """(key, term, row) in shard-key order -> shards and their JSON. A shard starts at a chunk boundary, or
+    at the next key once the one before passes SHARD_BYTES (a key never spans two shards)."""
+    current: dict[str, list] = {}
+    size, first, previous = 0, "", ""
+    for key, term, row in rows:
+        if current and key != previous and (size > SHARD_BYTES or _is_boundary(key, modulus)):
+            data = _json(current)
+            yield _Shard(first, previous, _hash(data, 12)), data
+            current, size = {}, 0
+        if not current:
+            first = key
+        current[term] = row
+        size += len(term.encode("utf-8")) + len(str(row)) + 4
+        previous = key
+    if current:
+        data = _json(current)
+        yield _Shard(first, previous, _hash(data, 12)), data
+
+
+def _bounds(shards: list[_Shard]) -> list[str]:
+    """Each shard's bound: the shortest start of its first key that sorts after the last shard's keys (the
+    first shard's is ""), so the manifest that lists them stays small. A shard holds the keys from its
+    bound up to the next shard's."""
+    bounds = [""] if shards else []
+    for previous, shard in zip(shards, shards[1:]):
+        key = shard.first
+        bounds.append(next(key[:n] for n in range(len(key) + 1) if key[:n] > previous.last))
+    return bounds
+
+
+def _row(exact: Iterable[int], title: Iterable[int], other: Iterable[int], entities: Iterable[int],
+         linked: Iterable[int]) -> list:
+    """A term's postings as the shard holds them: sorted ids as deltas (other-form docs without the exact
+    ones), entity ids as they are, trailing empty slots left out."""
+    exact = sorted(exact)
+    known = set(exact)
+    row = [_deltas(exact), _deltas(sorted(title)), _deltas(sorted(d for d in other if d not in known)),
+           sorted(entities), _deltas(sorted(linked))]
+    while row and not row[-1]:
+        row.pop()
+    return row
+
+
 class _Postings:
     """term -> [exact, title, other-form docs, entity ids, linked docs]. Items arrive in increasing order
     (but linked docs, which come entity by entity). Ids are kept in arrays of C ints: half a list's memory,
@@ -109,11 +191,15 @@ class _Postings:
         if not items or items[-1] != item:
             items.append(item)
 
-    def link(self, term: str, docs: list[int]) -> None:
+    def link(self, term: str, docs: Iterable[int]) -> None:
         self.linked[term].update(docs)
 
     def terms(self) -> set[str]:
         return set().union(*self.slots, self.linked)
+
+    def count(self) -> int:
+        """Every posting, in every slot (other-form docs counted before the exact ones are taken out)."""
+        return sum(len(items) for slot in self.slots for items in slot.values()) + sum(map(len, self.linked.values()))
 
     def take_row(self, term: str) -> list:
         """The term's row, its postings let go: rows are made as shards are cut, so neither all postings
@@ -130,10 +216,6 @@ class _Postings:
         return row
 
 
-def _term_key(term: str) -> str:
-    return arabic.shard_key(term.removeprefix(STEM_MARK))
-
-
 def _checked(items, check: Callable[[], None], every: int):
     """The items, calling check() before every `every`th: long loops that a live rebuild may interrupt."""
     for n, item in enumerate(items):
@@ -142,32 +224,23 @@ def _checked(items, check: Callable[[], None], every: int):
         yield item
 
 
-def _shards(postings: _Postings, check: Callable[[], None] = lambda: None) -> tuple[list[str], list[bytes]]:
-    """Terms in shard-key order, cut into shards of about SHARD_BYTES (a key never spans two): each shard's
-    bound and its JSON file, term -> row, the postings emptied as the rows are made.
-
-    A shard holds the keys from its bound up to the next shard's bound. Bounds are as short as they can
-    be (the first shard's is ""), so the manifest that lists them stays small."""
-    bounds: list[str] = []
-    files: list[bytes] = []
-    current: dict[str, list] = {}
-    size, first, previous = 0, "", ""
+def _shards(postings: _Postings, modulus: int, put: Callable[[PurePosixPath, bytes], None],
+            check: Callable[[], None] = lambda: None) -> list[_Shard]:
+    """Every term's row, cut into shards (see _cut) that go to put() as they are made: the postings are
+    emptied as the rows are made."""
     terms = postings.terms()
     keys = {term: _term_key(term) for term in _checked(terms, check, 2048)}
-    for term in _checked(sorted(terms, key=lambda t: (keys[t], t)), check, 2048):
-        key = keys[term]
-        if current and size > SHARD_BYTES and key != previous:
-            bounds.append(first)
-            files.append(_json(current))
-            current, size = {}, 0
-        if not current:
-            first = next(key[:n] for n in range(len(key) + 1) if key[:n] > previous) if bounds else ""
-        current[term] = row = postings.take_row(term)
-        size += len(term.encode("utf-8")) + len(str(row)) + 4
-        previous = key
-    bounds.append(first)
-    files.append(_json(current))
-    return bounds, files
+    ordered = sorted(terms, key=lambda t: (keys[t], t))
+    rows = ((keys[term], term, postings.take_row(term)) for term in _checked(ordered, check, 2048))
+    shards = []
+    for shard, data in _cut(rows, modulus):
+        put(ROOT / "t" / f"{shard.name}.json", data)
+        shards.append(shard)
+    if not shards:                                 # an index with no terms has one empty shard
+        data = _json({})
+        shards.append(_Shard("", "", _hash(data, 12)))
+        put(ROOT / "t" / f"{shards[0].name}.json", data)
+    return shards
 
 
 def _entity_names(entity: Actor | Country) -> list[str]:
@@ -175,8 +248,178 @@ def _entity_names(entity: Actor | Country) -> list[str]:
     return [n for n in entity.name.values() if n] + [a for names in entity.aliases.values() for a in names]
 
 
+class _Lexicon:
+    """The words documents are filed under besides their own: a clitic-free form is a term only when it
+    is a word of the site (so وزير is never filed under زير), a word's stem only when it is no name."""
+
+    def __init__(self, proper: frozenset[str], exact, loose):
+        self.proper, self.exact, self.loose = proper, exact, loose    # exact, loose: containers of words
+        self.forms = functools.cache(self._forms)
+        self.loose_forms = functools.cache(functools.partial(self._forms, loose=True))
+        self.stems = functools.cache(self._stems)
+        self.filed = functools.cache(self._filed)
+
+    def _forms(self, word: str, loose: bool = False) -> tuple[str, ...]:
+        known = self.loose if loose else self.exact
+        return (word, *(b for b in arabic.clitic_bases(word) if b in known))
+
+    def _stems(self, word: str) -> tuple[str, ...]:
+        if word in self.proper:                     # names are never stemmed: قالن is not قالت
+            return ()
+        return tuple({STEM_MARK + stem for form in self.forms(word) if (stem := arabic.light_stem(form)) != form})
+
+    def _filed(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The terms a word of a document is filed under: as its exact form, as another form, in a title."""
+        word_forms = self.forms(word)
+        return (word, *self.stems(word)), word_forms[1:], word_forms
+
+    def filing(self, words: _Words) -> tuple[set[str], set[str], set[str]]:
+        """A document's terms per slot: (exact, other form, title). Every loop here runs in C (map, chain,
+        set.update), which matters at millions of words."""
+        chain, first, second, third = itertools.chain.from_iterable, *map(operator.itemgetter, range(3))
+        in_title = list(map(self.filed, words.title.split()))
+        in_text = list(map(self.filed, words.other.split()))
+        loose_title = list(map(self.loose_forms, words.title_loose.split()))
+        exact_terms = set(chain(map(first, in_title)))
+        exact_terms.update(chain(map(first, in_text)))
+        other_terms = set(chain(map(second, in_title)))
+        other_terms.update(chain(map(second, in_text)), chain(loose_title),
+                           chain(map(self.loose_forms, words.other_loose.split())))
+        title_terms = set(chain(map(third, in_title)))
+        title_terms.update(chain(loose_title))
+        return exact_terms, other_terms, title_terms
+
+    def entity_filing(self, names: list[_Words], linked: list[tuple[_Words, list[int]]]) -> _Postings:
+        """The entity slots: each entity under every form of its names, and the docs linked to it under
+        every form of its short names."""
+        postings = _Postings()
+        for entity, words in enumerate(names):
+            for word in words.exact():
+                for form in self.forms(word):
+                    postings.add(form, ENTITIES, entity)
+            for word in words.loose():
+                for form in self.loose_forms(word):
+                    postings.add(form, ENTITIES, entity)
+        for short, entity_docs in linked:
+            for word in short.exact():
+                for form in self.forms(word):
+                    postings.link(form, entity_docs)
+            for word in short.loose():
+                for form in self.loose_forms(word):
+                    postings.link(form, entity_docs)
+        return postings
+
+
+class _Containing:
+    """`word in` any of some word containers, without joining them."""
+
+    def __init__(self, *containers):
+        self.containers = containers
+
+    def __contains__(self, word) -> bool:
+        return any(word in c for c in self.containers)
+
+
+# --- the index ----------------------------------------------------------------------------------------
+
+@dataclass
+class IndexState:
+    """What update_index needs of the index a build made: what its documents and entities were, the words
+    of the site and their document counts, and where every file is."""
+
+    docs: list[tuple[str, str]]          # (slug, lang) of each doc id
+    keys: list                           # what each doc's words were read from (the caller's keys)
+    shape: tuple                         # what ids, entity files and entity slots depend on (see _shape)
+    exact_counts: Counter                # documents each exact word is in
+    loose_counts: Counter                # ... each word as typed without hamza
+    proper: frozenset[str]               # the words of entity names (always words of the site)
+    name_loose: frozenset[str]           # the names' words as typed without hamza
+    shards: list[_Shard]
+    modulus: int
+    keys_count: int                      # distinct shard keys
+    postings: int                        # see _Postings.count
+    doc_folders: list[str]
+    entities_folder: str
+    entity_count: int
+    manifest_name: str
+    runtime_name: str
+
+    def paths(self) -> set[PurePosixPath]:
+        """Every file of the index."""
+        paths = {ROOT / self.manifest_name, ROOT / self.runtime_name}
+        paths.update(ROOT / "t" / f"{shard.name}.json" for shard in self.shards)
+        for n, folder in enumerate(self.doc_folders):
+            paths.update(_folder_paths(folder, n * DOC_FOLDER, min(len(self.docs), (n + 1) * DOC_FOLDER)))
+        paths.update(ROOT / self.entities_folder / f"{i}.json" for i in range(self.entity_count))
+        return paths
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_paths(folder: str, start: int, end: int) -> tuple[PurePosixPath, ...]:
+    """The paths of a folder of result files (remembered: most folders stay as they are from build to build)."""
+    return tuple(ROOT / "d" / folder / f"{i}.json" for i in range(start, end))
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    files: dict[PurePosixPath, bytes]       # files to write (with build_index's `write`: none, all written)
+    manifest_url: str
+    runtime_url: str
+    state: IndexState | None = field(default=None, compare=False)
+
+
 class Cancelled(Exception):
     """build_index stopped because `cancelled()` said so (the words read so far stay in its cache)."""
+
+
+def _entities(site: Site) -> list[tuple[str, str, Actor | Country]]:
+    return [("actor", slug, actor) for slug, actor in site.actors.items()] + \
+           [("country", code, country) for code, country in site.countries.items()]
+
+
+def _shape(site: Site, links: Links, urls: Urls, docs: list[tuple[str, str]], ranges: dict, years: dict) -> tuple:
+    """Everything but the articles' words and result files: when it is unchanged, every id and every entity
+    file is too, and update_index may work from the last index."""
+    entities = tuple((kind, slug, entity.kind if isinstance(entity, Actor) else "", tuple(entity.name.items()),
+                      tuple(entity.aliases.items()), tuple(getattr(entity, "role", {}).items()))
+                     for kind, slug, entity in _entities(site))
+    return (site.config.languages, urls.base_path, tuple(docs), json.dumps([ranges, years]), entities,
+            tuple(links.by_actor.items()), tuple(links.by_country.items()))
+
+
+def _names(site: Site, links: Links, doc_index: Mapping[tuple[str, str], int]):
+    """What the entity slots are made from: each entity's words, and its short names' words with the ids
+    of its docs."""
+    languages = site.config.languages
+    entities = _entities(site)
+    names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
+    entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
+    short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
+                   for _, _, entity in entities]
+    return entities, names, entity_docs, list(zip(short_names, entity_docs))
+
+
+def _doc_folder(docs: Iterable[bytes]) -> str:
+    return f"d/{_hash_all(docs)}/"
+
+
+def _manifest(state: IndexState, ranges: dict, years: dict) -> bytes:
+    return _json({"version": 2, "shards": _bounds(state.shards), "shard_files": [s.name for s in state.shards],
+                  "languages": ranges, "years": years, "entity_count": state.entity_count,
+                  "docs": [f"d/{folder}/" for folder in state.doc_folders], "doc_folder": DOC_FOLDER,
+                  "entities": state.entities_folder})
+
+
+def _finish(state: IndexState, ranges: dict, years: dict, urls: Urls,
+            put: Callable[[PurePosixPath, bytes], None]) -> tuple[str, str]:
+    """The runtime and the manifest, put; their addresses."""
+    runtime = runtime_js().encode("utf-8")
+    state.runtime_name = f"runtime.{_hash(runtime)}.js"
+    manifest = _manifest(state, ranges, years)
+    state.manifest_name = f"manifest.{_hash(manifest)}.json"
+    put(ROOT / state.runtime_name, runtime)
+    put(ROOT / state.manifest_name, manifest)
+    return urls.asset(f"search/{state.manifest_name}"), urls.asset(f"search/{state.runtime_name}")
 
 
 def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str, str], Rendered],
@@ -191,11 +434,12 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     articles that changed are read again; its "stored" entry is the last build's words from .nashra-cache/,
     replaced by this build's. With `keep`, this build's words go to keep() as soon as they are read and the
     cache keeps none: a one-off build then lets them go as soon as the postings are made. With `write`,
-    each file goes to write(path, bytes) once its name is known instead of into SearchFiles.files.
+    each file goes to write(path, bytes) as it is made instead of into SearchFiles.files.
     `cancelled`, asked now and then, stops the work (raises Cancelled). `read`: what read_article made of
     some articles already, by (title, packed body HTML: Rendered.packed); build_index empties it once the
     postings are made. `free_bodies`: empty `bodies` once read (the caller needs them no more). The
-    last build's words (cache["stored"]) and this build's (to keep()) are Shelves, by a digest of the key."""
+    last build's words (cache["stored"]) and this build's (to keep()) are Shelves, by a digest of the key.
+    SearchFiles.state keys each doc by that digest when there is a cache, else by (title, packed HTML)."""
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled()
@@ -219,8 +463,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> _Read
     digests = None
     if stored is not None:
-        digests = {key: hashlib.blake2b(key[0].encode("utf-8", "surrogatepass") + b"\0" + key[1],
-                                        digest_size=16).digest() for key in keys}
+        digests = {key: read_digest(*key) for key in keys}
         hits = {digests[key]: key for key in keys if key not in known and digests[key] in stored}
         if one_off:
             known.share(stored, hits)
@@ -249,6 +492,7 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         else:
             cache["stored"] = this_build
         del this_build
+    doc_keys = list(keys) if not one_off else [digests[key] for key in keys] if digests is not None else None
 
     # The order of the documents, without the keys (they hold each article's HTML, which may go now).
     order, fetch = (known.take_places(keys), known.at) if one_off else (keys, known.__getitem__)
@@ -260,64 +504,75 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     if free_bodies:
         release_memory()                   # the bodies' pages, so the postings need not grow the heap
     check()
-    entities = [("actor", slug, actor) for slug, actor in site.actors.items()] + \
-               [("country", code, country) for code, country in site.countries.items()]
-    entity_id = {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)}
-    describe = _Describe(site, urls, entity_id)
     files: dict[PurePosixPath, bytes] = {}
-    root = PurePosixPath("search")
+    put = files.__setitem__ if write is None else write
+    doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
+    entities, names, entity_docs, linked = _names(site, links, doc_index)
+    describe = _Describe(site, urls, {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)})
 
-    def put(path: PurePosixPath, data: bytes) -> None:
-        if write is None:
-            files[path] = data
-        else:
-            write(path, data)
-
-    def put_all(folder: str, contents) -> None:
-        for i, data in enumerate(contents):
-            put(root / folder / f"{i}.json", data)
-
-    # Result files first, so the texts can go before the postings are made. Handed to `write`, they are
-    # made twice instead of kept: once for the hash that names their folder, once to be written.
-    def doc_files():
-        return (_json(describe.article(article, read.text())) for article, read in _checked(zip(articles, reads()), check, 32))
-
-    kept = None if write is not None else list(doc_files())
-    folders = {"docs": f"d/{_hash_all(kept if kept is not None else doc_files())}/"}
-    put_all(folders["docs"], kept if kept is not None else doc_files())
-    del kept
+    # Result files first, so the texts can go before the postings are made: a folder's files at a time.
+    doc_folders = []
+    texts = (_json(describe.article(article, read.text())) for article, read in _checked(zip(articles, reads()), check, 32))
+    for start in range(0, len(articles), DOC_FOLDER):
+        folder = list(itertools.islice(texts, DOC_FOLDER))
+        name = _hash_all(folder)
+        doc_folders.append(name)
+        for i, data in enumerate(folder, start):
+            put(ROOT / "d" / name / f"{i}.json", data)
+    del texts
     if one_off:
         known.drop_openings()              # their texts are in the result files now
-    names = [_words([(name, False) for name in _entity_names(entity)]) for _, _, entity in entities]
-    doc_index = {(a.slug, a.lang): i for i, a in enumerate(articles)}
-    entity_docs = [_entity_docs(kind, slug, links, doc_index, languages) for kind, slug, _ in entities]
-    short_names = [_words([(n, False) for n in _entity_names(entity) if len(arabic.words(n)) <= SHORT_NAME_WORDS])
-                   for _, _, entity in entities]
-    postings = _postings(reads, names, list(zip(short_names, entity_docs)), check)
+
+    proper = frozenset().union(*(n.exact() for n in names))
+    name_loose = frozenset().union(*(n.loose() for n in names))
+    exact_counts: Counter = Counter()
+    loose_counts: Counter = Counter()
+    for words in map(_Read.unpacked, reads()):   # one document's words at a time: they add up to millions
+        exact_counts.update(words.exact())
+        loose_counts.update(words.loose())
+    lexicon = _lexicon(proper, name_loose, exact_counts, loose_counts)
+    postings = lexicon.entity_filing(names, linked)
+    exact, title, other, _ = postings.slots
+    for doc, words in enumerate(map(_Read.unpacked, _checked(reads(), check, 32))):
+        # The document joins each of its terms' lists, in C (map, any).
+        for slot, terms in zip((exact, other, title), lexicon.filing(words)):
+            any(map(array.append, map(slot.__getitem__, terms), itertools.repeat(doc)))
     if one_off:
         known.clear()
     order.clear()
     release_memory()                       # the words were read among longer-lived things: hand back their pages
     check()
 
-    bounds, shard_files = _shards(postings, check)
+    count = postings.count()
+    keys_count = len({_term_key(term) for term in postings.terms()})
+    modulus = _modulus(keys_count, count)
+    shards = _shards(postings, modulus, put, check)
     del postings
     entity_files = [_json(describe.entity(kind, slug, entity, docs))
                     for (kind, slug, entity), docs in zip(entities, entity_docs)]
-    # Files named by number in folders named by the hash of all their contents (compact JSON has no newline).
-    folders["terms"], folders["entities"] = f"t/{_hash_all(shard_files)}/", f"e/{_hash_all(entity_files)}/"
-    put_all(folders["terms"], shard_files)
-    put_all(folders["entities"], entity_files)
+    entities_folder = f"e/{_hash_all(entity_files)}/"
+    for i, data in enumerate(entity_files):
+        put(ROOT / entities_folder / f"{i}.json", data)
+    state = IndexState([(a.slug, a.lang) for a in articles], doc_keys,
+                       _shape(site, links, urls, list(doc_index), ranges, years), exact_counts, loose_counts,
+                       proper, name_loose, shards, modulus, keys_count, count, doc_folders, entities_folder,
+                       len(entities), "", "")
+    manifest_url, runtime_url = _finish(state, ranges, years, urls, put)
+    return SearchFiles(files, manifest_url, runtime_url, state)
 
-    runtime = runtime_js().encode("utf-8")
-    runtime_name = f"runtime.{_hash(runtime)}.js"
-    manifest = _json({"version": 1, "shards": bounds, "languages": ranges, "years": years,
-                      "entity_count": len(entities), "terms": folders["terms"], "docs": folders["docs"],
-                      "entities": folders["entities"]})
-    manifest_name = f"manifest.{_hash(manifest)}.json"
-    put(root / runtime_name, runtime)
-    put(root / manifest_name, manifest)
-    return SearchFiles(files, urls.asset(f"search/{manifest_name}"), urls.asset(f"search/{runtime_name}"))
+
+def read_digest(title: str, packed: bytes) -> bytes:
+    """What a doc's words are read from, as a digest: its title and its packed body HTML."""
+    return hashlib.blake2b(title.encode("utf-8", "surrogatepass") + b"\0" + packed, digest_size=16).digest()
+
+
+def _lexicon(proper: frozenset[str], name_loose: frozenset[str], exact_counts: Counter,
+             loose_counts: Counter) -> _Lexicon:
+    """The site's words: the names' and every document's; as typed without hamza, those and the
+    documents' and names' hamza-free words."""
+    exact = set(exact_counts)
+    exact |= proper
+    return _Lexicon(proper, exact, _Containing(exact, loose_counts, name_loose))
 
 
 def _documents(links: Links, languages: tuple[str, ...]) -> tuple[list[Article], dict, dict]:
@@ -473,71 +728,249 @@ def _words(parts: list[tuple[str, bool]]) -> _Words:
                   " ".join(w for w, t in loose.items() if t), " ".join(w for w, t in loose.items() if not t))
 
 
-def _postings(reads: Callable[[], Iterable[_Read]], names: list[_Words], linked: list[tuple[_Words, list[int]]],
-              check: Callable[[], None] = lambda: None) -> _Postings:
-    """Each word under its own form, under each clitic-free form that is a word of the site too
-    (so وزير is never filed under زير), under its stem unless it is a name, and without hamza."""
-    proper = set().union(*(n.exact() for n in names))
-    lexicon = set(proper)
-    loose_lexicon = set()
-    for words in map(_Read.unpacked, reads()):   # one document's words at a time: they add up to millions
-        lexicon.update(words.exact())
-        loose_lexicon.update(words.loose())
-    for words in names:
-        loose_lexicon.update(words.loose())
-    loose_lexicon |= lexicon
 
-    @functools.cache
-    def forms(word: str, loose: bool = False) -> tuple[str, ...]:
-        known = loose_lexicon if loose else lexicon
-        return (word, *(b for b in arabic.clitic_bases(word) if b in known))
 
-    @functools.cache
-    def stems(word: str) -> tuple[str, ...]:
-        if word in proper:                          # names are never stemmed: قالن is not قالت
-            return ()
-        return tuple({STEM_MARK + stem for form in forms(word) if (stem := arabic.light_stem(form)) != form})
+class _StaleIndex(Exception):
+    """A file of the last index is missing or not what it was: the index is made afresh."""
 
-    @functools.cache
-    def filed(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-        """The terms a word of a document is filed under: as its exact form, as another form, in a title."""
-        word_forms = forms(word)
-        return (word, *stems(word)), word_forms[1:], word_forms
 
-    loose_forms = functools.cache(functools.partial(forms, loose=True))
-    postings = _Postings()
-    exact, title, other, _ = postings.slots
-    chain, first, second, third = itertools.chain.from_iterable, *map(operator.itemgetter, range(3))
-    for doc, words in enumerate(map(_Read.unpacked, _checked(reads(), check, 32))):
-        # A document's terms per slot, each once, then the document joins each term's list: every loop
-        # here runs in C (map, chain, set.update, any), which matters at millions of words.
-        in_title = list(map(filed, words.title.split()))
-        in_text = list(map(filed, words.other.split()))
-        loose_title = list(map(loose_forms, words.title_loose.split()))
-        exact_terms = set(chain(map(first, in_title)))
-        exact_terms.update(chain(map(first, in_text)))
-        other_terms = set(chain(map(second, in_title)))
-        other_terms.update(chain(map(second, in_text)), chain(loose_title),
-                           chain(map(loose_forms, words.other_loose.split())))
-        title_terms = set(chain(map(third, in_title)))
-        title_terms.update(chain(loose_title))
-        for slot, terms in ((exact, exact_terms), (other, other_terms), (title, title_terms)):
-            any(map(array.append, map(slot.__getitem__, terms), itertools.repeat(doc)))
-    for entity, words in enumerate(names):
-        for word in words.exact():
-            for form in forms(word):
-                postings.add(form, ENTITIES, entity)
-        for word in words.loose():
-            for form in forms(word, loose=True):
-                postings.add(form, ENTITIES, entity)
-    for short, entity_docs in linked:
-        for word in short.exact():
-            for form in forms(word):
-                postings.link(form, entity_docs)
-        for word in short.loose():
-            for form in forms(word, loose=True):
-                postings.link(form, entity_docs)
-    return postings
+def update_index(state: IndexState, site: Site, links: Links, urls: Urls, key_of: Callable[[Article], Hashable],
+                 read_of: Callable[[Hashable], _Read], read_file: Callable[[PurePosixPath], bytes],
+                 cancelled: Callable[[], bool] | None = None) -> SearchFiles | None:
+    """The index after some articles' words or result files changed, made from the last one (`state`):
+    only the chunks of shards holding a term whose postings changed, and the result folders of the changed
+    articles, are made again; every other file stays as it is (SearchFiles.files holds the new files only).
+    key_of(article): what its words are read from now (as build_index keys them); read_of(key) gives the
+    words, for these keys and the last index's; read_file(path) a file of the last index. None when the ids, the entities or
+    their links changed, or a file of the last index is not as it was made: build_index makes it afresh."""
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+
+    articles, ranges, years = _documents(links, site.config.languages)
+    docs = [(a.slug, a.lang) for a in articles]
+    keys = list(map(key_of, articles))
+    if state.keys is None or len(keys) != len(state.keys) or _shape(site, links, urls, docs, ranges, years) != state.shape:
+        return None
+    changed = [i for i, (old, new) in enumerate(zip(state.keys, keys)) if old != new]
+    if not changed:
+        return SearchFiles({}, urls.asset(f"search/{state.manifest_name}"), urls.asset(f"search/{state.runtime_name}"),
+                           state)
+    try:
+        return _Update(state, site, links, urls, articles, keys, changed, read_of, read_file, check).run(ranges, years)
+    except _StaleIndex:
+        return None
+
+
+class _Update:
+    """One update_index: the words that changed, the documents they refile, the shards that change."""
+
+    def __init__(self, state: IndexState, site: Site, links: Links, urls: Urls, articles: list[Article], keys: list,
+                 changed: list[int], read_of, read_file, check):
+        self.state, self.site, self.links, self.urls, self.articles = state, site, links, urls, articles
+        self.keys, self.changed, self.read_of, self.read_file, self.check = keys, changed, read_of, read_file, check
+        self.bounds = _bounds(state.shards)
+        self.loaded: dict[int, dict[str, list]] = {}
+
+    def shard_of(self, term: str) -> int:
+        return bisect.bisect_right(self.bounds, _term_key(term)) - 1
+
+    def rows(self, shard: int) -> dict[str, list]:
+        """A shard of the last index, term -> row (its file is checked against its name)."""
+        if shard not in self.loaded:
+            name = self.state.shards[shard].name
+            try:
+                data = self.read_file(ROOT / "t" / f"{name}.json")
+            except OSError:
+                raise _StaleIndex() from None
+            if _hash(data, 12) != name:
+                raise _StaleIndex()
+            self.loaded[shard] = json.loads(data)
+        return self.loaded[shard]
+
+    def run(self, ranges: dict, years: dict) -> SearchFiles | None:
+        state, changed = self.state, self.changed
+        old_words = {i: self.read_of(state.keys[i]).unpacked() for i in changed}
+        new_reads = {i: self.read_of(self.keys[i]) for i in changed}
+        new_words = {i: read.unpacked() for i, read in new_reads.items()}
+        exact_counts, loose_counts = state.exact_counts.copy(), state.loose_counts.copy()
+        touched: set[str] = set()
+        for i in changed:
+            for counts, old, new in ((exact_counts, old_words[i].exact(), new_words[i].exact()),
+                                     (loose_counts, old_words[i].loose(), new_words[i].loose())):
+                counts.subtract(old)
+                counts.update(new)
+                touched.update(old, new)
+        for word in touched:
+            for counts in (exact_counts, loose_counts):
+                if counts.get(word, 1) <= 0:
+                    del counts[word]
+        old = _lexicon(state.proper, state.name_loose, state.exact_counts, state.loose_counts)
+        new = _lexicon(state.proper, state.name_loose, exact_counts, loose_counts)
+        flipped_exact = {w for w in touched if (w in old.exact) != (w in new.exact)}
+        flipped_loose = {w for w in touched if (w in old.loose) != (w in new.loose)}
+        self.check()
+
+        # The documents a word entering or leaving the site refiles: those with a word it is a clitic-free
+        # form of (وزير when زير comes), found in that word's row.
+        refiled: set[int] = set()
+        for flipped, lexicons, slots in ((flipped_exact, (old.exact, new.exact), (EXACT,)),
+                                         (flipped_loose, (old.loose, new.loose), (EXACT, TITLE, OTHER_FORM))):
+            for base in flipped:
+                for prefix in arabic.CLITIC_PREFIXES:
+                    word = prefix + base
+                    if base in arabic.clitic_bases(word) and any(word in lexicon for lexicon in lexicons):
+                        row = self.rows(self.shard_of(word)).get(word, [])
+                        for slot in slots:
+                            if slot < len(row):
+                                refiled.update(_undeltas(row[slot]))
+        changes: dict[str, list[tuple[int, bool, bool, bool]]] = defaultdict(list)
+        postings = state.postings
+        for doc in sorted(refiled | set(changed)):
+            if doc in old_words:
+                before, after = old_words[doc], new_words[doc]
+            else:
+                before = after = self.read_of(self.keys[doc]).unpacked()
+            was, now = old.filing(before), new.filing(after)
+            postings += sum(map(len, now)) - sum(map(len, was))
+            for term in set().union(*(a ^ b for a, b in zip(was, now))):
+                changes[term].append((doc, term in now[0], term in now[1], term in now[2]))
+        self.check()
+
+        # Entity slots, when a word that entered or left is a clitic-free form of a name's word.
+        entity_rows: dict[str, tuple[list[int], list[int]]] = {}
+        name_bases = {b for w in state.proper for b in arabic.clitic_bases(w)}
+        loose_name_bases = {b for w in state.name_loose for b in arabic.clitic_bases(w)}
+        if flipped_exact & name_bases or flipped_loose & loose_name_bases:
+            doc_index = {key: i for i, key in enumerate(state.docs)}
+            _, names, _, linked = _names(self.site, self.links, doc_index)
+            was, now = old.entity_filing(names, linked), new.entity_filing(names, linked)
+            postings += now.count() - was.count()
+            for term in was.terms() | now.terms():
+                before = (was.slots[ENTITIES].get(term, array("i")).tolist(), sorted(was.linked.get(term, ())))
+                after = (now.slots[ENTITIES].get(term, array("i")).tolist(), sorted(now.linked.get(term, ())))
+                if before != after:
+                    entity_rows[term] = after
+
+        segments, keys_count = self.segments(changes, entity_rows)
+        modulus = _modulus(keys_count, postings)
+        if modulus != state.modulus:
+            return None                      # the index has grown or shrunk enough to be cut afresh
+        self.check()
+        files: dict[PurePosixPath, bytes] = {}
+        shards = list(state.shards)
+        for lo, hi, rows in reversed(segments):
+            made = []
+            for shard, data in _cut(rows, modulus):
+                made.append(shard)
+                files[ROOT / "t" / f"{shard.name}.json"] = data
+            if not made and lo == 0 and hi == len(shards):
+                data = _json({})
+                made.append(_Shard("", "", _hash(data, 12)))
+                files[ROOT / "t" / f"{made[0].name}.json"] = data
+            shards[lo:hi] = made
+
+        doc_folders = list(state.doc_folders)
+        entities = _entities(self.site)
+        describe = _Describe(self.site, self.urls, {(kind, slug): i for i, (kind, slug, _) in enumerate(entities)})
+        for folder in sorted({i // DOC_FOLDER for i in changed}):
+            self.check()
+            ids = range(folder * DOC_FOLDER, min(len(self.articles), (folder + 1) * DOC_FOLDER))
+            try:
+                last = [self.read_file(ROOT / "d" / doc_folders[folder] / f"{i}.json") for i in ids]
+            except OSError:
+                raise _StaleIndex() from None
+            if _hash_all(last) != doc_folders[folder]:
+                raise _StaleIndex()
+            made = [_json(describe.article(self.articles[i], new_reads[i].text())) if i in new_reads else data
+                    for i, data in zip(ids, last)]
+            name = _hash_all(made)
+            if name != doc_folders[folder]:
+                doc_folders[folder] = name
+                files.update((ROOT / "d" / name / f"{i}.json", data) for i, data in zip(ids, made))
+
+        updated = IndexState(state.docs, list(self.keys), state.shape, exact_counts, loose_counts, state.proper,
+                             state.name_loose, shards, modulus, keys_count, postings, doc_folders,
+                             state.entities_folder, state.entity_count, "", "")
+        manifest_url, runtime_url = _finish(updated, ranges, years, self.urls, files.__setitem__)
+        return SearchFiles(files, manifest_url, runtime_url, updated)
+
+    def segments(self, changes: dict, entity_rows: dict) -> tuple[list[tuple[int, int, list]], int]:
+        """The runs of whole chunks of the last index that hold a changed term, each with its rows as they
+        are now, (key, term, row) in order; and the number of distinct shard keys now."""
+        state = self.state
+        count = len(state.shards)
+        starts = [i == 0 or _is_boundary(shard.first, state.modulus) for i, shard in enumerate(state.shards)]
+
+        def chunk(i: int) -> tuple[int, int]:
+            lo, hi = i, i + 1
+            while not starts[lo]:
+                lo -= 1
+            while hi < count and not starts[hi]:
+                hi += 1
+            return lo, hi
+
+        located: dict[int, list[str]] = defaultdict(list)
+        for term in changes.keys() | entity_rows.keys():
+            located[self.shard_of(term)].append(term)
+        runs: list[list[int]] = []
+        for lo, hi in sorted({chunk(i) for i in located}):
+            if runs and runs[-1][1] >= lo:
+                runs[-1][1] = max(runs[-1][1], hi)
+            else:
+                runs.append([lo, hi])
+
+        def rows_of(lo: int, hi: int) -> tuple[list, int]:
+            """The shards' rows with the changes made, in order; and the change in distinct keys."""
+            rows: dict[str, list] = {}
+            for i in range(lo, hi):
+                rows.update(self.rows(i))
+            keys_before = {_term_key(term) for term in rows}
+            for i in range(lo, hi):
+                for term in located.get(i, ()):
+                    row = _updated(rows.get(term, []), changes.get(term, ()), entity_rows.get(term))
+                    if row:
+                        rows[term] = row
+                    else:
+                        rows.pop(term, None)
+            ordered = sorted(((_term_key(term), term, row) for term, row in rows.items()), key=lambda r: r[:2])
+            return ordered, len({key for key, _, _ in ordered}) - len(keys_before)
+
+        segments = []
+        keys_count = state.keys_count
+        while runs:
+            lo, hi = runs.pop()
+            rows, added = rows_of(lo, hi)
+            # A run must start a chunk as a full build would cut it: at a boundary key, or at the start.
+            while lo > 0 and rows and not _is_boundary(rows[0][0], state.modulus):
+                before = chunk(lo - 1)[0]
+                if runs and runs[-1][1] >= before:
+                    before = min(before, runs.pop()[0])
+                more, more_added = rows_of(before, lo)
+                rows, added, lo = more + rows, added + more_added, before
+            segments.append((lo, hi, rows))
+            keys_count += added
+        segments.reverse()
+        return segments, keys_count
+
+
+def _updated(row: list, changes: Iterable[tuple[int, bool, bool, bool]],
+             entity_row: tuple[list[int], list[int]] | None) -> list:
+    """A term's row with some documents' memberships set anew: (doc, exact, other form, in a title)."""
+    row = row + [[]] * (5 - len(row))
+    exact, title, other = (set(_undeltas(row[slot])) for slot in (EXACT, TITLE, OTHER_FORM))
+    entities, linked = (row[ENTITIES], _undeltas(row[LINKED])) if entity_row is None else entity_row
+    for doc, in_exact, in_other, in_title in changes:
+        exact.discard(doc)
+        title.discard(doc)
+        other.discard(doc)
+        if in_exact:
+            exact.add(doc)
+        if in_title:
+            title.add(doc)
+        if in_other and not in_exact:
+            other.add(doc)
+    return _row(exact, title, other, entities, linked)
 
 
 def _opening(text: str) -> str:

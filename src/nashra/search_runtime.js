@@ -176,8 +176,8 @@
       return lo;
     }
 
-    shard(i) { return this.json(this.root + this.m.terms + i + ".json"); }
-    doc(id) { return this.json(this.root + this.m.docs + id + ".json"); }
+    shard(i) { return this.json(this.root + "t/" + this.m.shard_files[i] + ".json"); }
+    doc(id) { return this.json(this.root + this.m.docs[Math.floor(id / this.m.doc_folder)] + id + ".json"); }
     entity(id) { return this.json(this.root + this.m.entities + id + ".json"); }
 
     async rows(terms) {
