@@ -78,7 +78,7 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
 
     `cache` (kept by a live rebuild between builds) holds what was rendered before and from what:
     only Markdown that changed, or whose mention names changed, is rendered again. `words`: filled with
-    what the search index reads of each article rendered (search.read_article), by (title, packed HTML),
+    what the search index reads of each article rendered (search.read_article), by search.read_digest,
     read by the same workers while the HTML is at hand. `markdown`: every article's Markdown by (slug, lang),
     when `site` and `links` hold none (see without_markdown): a one-off build hands it over, and it is let
     go here as soon as the workers have their copy (at 30,000 articles it is 300 MB), so `cache` then keeps
@@ -123,7 +123,8 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
             else:
                 body, text = markup.render_with_text(markdown_of(slug, lang), table)
                 rendered[(slug, lang)] = body
-                reads[(story.versions[lang].title, body.packed)] = search.read_article(story.versions[lang].title, text)
+                title = story.versions[lang].title
+                reads[search.read_digest(title, body.digest)] = search.read_article(title, text)
         return rendered, reads
 
     keys = [(slug, lang) for slug, story in links.stories.items() for lang in story.versions]
@@ -192,7 +193,7 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 7                           # the layout of what is kept: a change starts afresh
+    FORMAT = 8                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import AbstractSet as Set
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import jinja2
 import jinja2.meta
@@ -31,13 +31,13 @@ from .build import SOURCE_FOLDERS, BuildCache, _Stopwatch, check_output, render_
 from .config import CONFIG_FILE, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
-from .load import SECTIONS, RawDocument, content_files, is_temporary, read_document
-from .markup import plain_text, unpack
-from .model import Site, make_site
+from .load import SECTIONS, content_files, is_temporary, read_document
+from .markup import plain_text
+from .model import Made, Site, assemble, made_from
 from .parallel import map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .render import environment, layered, render_page, theme_dir
-from .search import Cancelled, SearchFiles, build_index, read_article, update_index
+from .search import Cancelled, SearchFiles, build_index, read_article, read_digest, update_index
 from .urls import Urls
 
 # The lookups whose values are compared between builds (see Planner._memo): a list re-renders only when
@@ -56,7 +56,7 @@ class Rebuilt:
 
     written: set[PurePosixPath] = field(default_factory=set)     # files whose bytes changed, or are new
     removed: set[PurePosixPath] = field(default_factory=set)
-    pages: int = 0                                               # pages rendered (written or not)
+    pages: int = 0                       # pages rendered from a template (written or not)
     seconds: float = 0.0
     everything: bool = False                                     # every page was planned again
 
@@ -65,14 +65,20 @@ class Rebuilt:
         return self.written | self.removed
 
 
-@dataclass
-class _Group:
-    """A planner group at the last build: what it read, the pages it claimed (url and sources), their files."""
+class _Claim(NamedTuple):
+    """A page as a group claimed it: what check_unique needs to name the files that claim one address."""
+
+    url: str
+    kind: str
+    sources: tuple[Path, ...]
+
+
+class _Group(NamedTuple):
+    """A planner group at the last build: what it read (templates included), the pages it claimed, their files."""
 
     reads: frozenset[tuple]
-    claims: tuple[PageJob, ...]
-    paths: tuple[PurePosixPath, ...]
-    templates: frozenset[str]
+    claims: tuple[_Claim, ...]
+    paths: tuple[str, ...]
 
 
 def _digest(data: bytes) -> bytes:
@@ -100,17 +106,15 @@ class LiveBuild:
         self.base_url = base_url
         self.drafts = drafts
         check_output(self.root, self.output)
-        self._documents: dict[Path, RawDocument | ContentError] = {}
-        self._made: dict = {}                      # make_site's cache
+        self._made: dict[Path, tuple[str, Made | ContentError]] = {}    # content file -> (section, what it made)
         self._markup: dict = {}                    # render_bodies' cache
         self._words: dict = {}                     # build_index's cache
         self._memo: dict[str, dict] = {}           # the planner's lookups at the last build (see _planner)
         self._groups: dict[tuple, _Group] = {}
         self._readers: dict[tuple, set[tuple]] = {}     # key -> the groups that read it
-        self._hashes: dict[PurePosixPath, bytes] = {}    # every file in the output -> digest of its bytes
-        self._pages: dict[str, tuple] = {}         # url -> (template, context, body) it was last rendered from
-        self._static: dict[PurePosixPath, tuple[Path, tuple]] = {}
-        self._search_paths: set[PurePosixPath] = set()
+        self._hashes: dict[str, bytes] = {}        # every file in the output -> digest of its bytes
+        self._static: dict[str, tuple[Path, tuple]] = {}
+        self._search_paths: set[str] = set()
         self._last: tuple | None = None            # (site, links, bodies, bios, page_bodies) of the last build
         self._search: SearchFiles | None = None
         self.index_stale = True
@@ -135,19 +139,17 @@ class LiveBuild:
         everything, templates_changed, statics = self._classify(changed)
         if everything or self._last is None:
             self._setup()
-            self._documents.clear()
+            self._made.clear()
         self._read(None if everything else changed)
-        documents = {section: [] for section in SECTIONS}
-        for _, doc in sorted(self._documents.items(), key=lambda item: item[0].name):   # as content_files sorts
-            if isinstance(doc, RawDocument):
-                documents[doc.section].append(doc)
-        read_errors = [d for d in self._documents.values() if isinstance(d, ContentError)]
+        made: dict[str, list] = {section: [] for section in SECTIONS}
+        for _, (section, result) in sorted(self._made.items(), key=lambda item: item[0].name):   # as content_files sorts
+            made[section].append(result)
         watch.lap("load")
-        site, model_errors = make_site(self.config, documents, self.drafts, self._made)
+        site, model_errors = assemble(self.config, made, self.drafts)
         watch.lap("model")
         links, link_errors = link(site, self._last[1] if self._last and not everything else None)
         watch.lap("link")
-        raise_if_any(read_errors + model_errors + link_errors + check_pages(site))
+        raise_if_any(model_errors + link_errors + check_pages(site))
         if self._last is None:
             # The first build reuses what `nashra build` left in .nashra-cache/ (read only: serve writes
             # nothing into the site); later rebuilds have their own caches in memory.
@@ -219,15 +221,23 @@ class LiveBuild:
         if self._search is None or self._search.state is None:
             return None
         site, links, bodies, _, _ = self._last
-        known: dict = self._words.setdefault("articles", {})
+        known: dict = self._words.setdefault("articles", {})      # read digest -> _Read
+        unread: dict = {}
 
-        def read_of(key: tuple[str, bytes]):
+        def key_of(article) -> bytes:
+            body = bodies[(article.slug, article.lang)]
+            key = read_digest(article.title, body.digest)
             if key not in known:
-                known[key] = read_article(key[0], plain_text(unpack(key[1])))
+                unread[key] = (article.title, body)
+            return key
+
+        def read_of(key: bytes):
+            if key not in known:
+                title, body = unread[key]
+                known[key] = read_article(title, plain_text(body.html))
             return known[key]
 
-        made = update_index(self._search.state, site, links, self.urls,
-                            lambda a: (a.title, bodies[(a.slug, a.lang)].packed), read_of,
+        made = update_index(self._search.state, site, links, self.urls, key_of, read_of,
                             lambda path: (self.output / path).read_bytes(), cancelled)
         if made is not None:
             self._words["articles"] = {key: known[key] for key in made.state.keys}
@@ -281,21 +291,22 @@ class LiveBuild:
         """Read the content files that changed (all of them when `changed` is None)."""
         if changed is None:
             paths = {(path, section) for section, found in content_files(self.root).items() for path in found}
-            self._documents.clear()
+            self._made.clear()
         else:
             content = self.root / "content"
             paths = {(Path(os.path.abspath(p)), Path(os.path.abspath(p)).parent.name) for p in changed}
             paths = {(p, s) for p, s in paths if p.parent.parent == content and s in SECTIONS}
+        languages = self.config.languages
         for path, section in paths:
             if path.suffix != ".md" or is_temporary(path) or not path.is_file():
-                self._documents.pop(path, None)
+                self._made.pop(path, None)
                 continue
             try:
-                self._documents[path] = read_document(path, section)
+                self._made[path] = (section, made_from(read_document(path, section), languages))
             except ContentError as exc:
-                self._documents[path] = exc
+                self._made[path] = (section, exc)
             except OSError:                 # gone between the event and now
-                self._documents.pop(path, None)
+                self._made.pop(path, None)
 
     def _planner(self, site, links, bodies, bios, page_bodies, seeded: bool = True) -> Planner:
         """A planner that starts with the last build's lookups (see VALUE_KINDS): _changed_keys makes again
@@ -383,36 +394,30 @@ class LiveBuild:
     def _render(self, planner: Planner, changed_keys: set[tuple] | None, statics: bool, index: bool = False,
                 first: Set[PurePosixPath] = frozenset(), first_done: Callable[[Rebuilt], None] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> Rebuilt:
-        """Plan the groups that read a changed key (all when `changed_keys` is None); render the pages whose
-        template or context changed, those in `first` first (reported to `first_done`); write; tidy up."""
+        """Plan and render the groups that read a changed key (all when `changed_keys` is None), the pages in
+        `first` first (reported to `first_done`); write the files whose bytes changed; tidy up."""
         # Which groups to plan again. Groups come and go, and change their addresses, only through the
         # structural keys; otherwise the readers of the changed keys are all there is to look at.
         structural = changed_keys is None or any(key[0] in STRUCTURE for key in changed_keys)
+        readers = set() if changed_keys is None else {g for key in changed_keys for g in self._readers.get(key, ())}
         if structural:
             keys = planner.group_keys()
-            dirty = [key for key in keys if changed_keys is None or key not in self._groups
-                     or not self._groups[key].reads.isdisjoint(changed_keys)
-                     or any(("template", t) in changed_keys for t in self._groups[key].templates)]
+            dirty = [key for key in keys if changed_keys is None or key in readers or key not in self._groups]
         else:
-            dirty = sorted({group for key in changed_keys for group in self._readers.get(key, ())})
+            dirty = sorted(readers)
         made: dict[tuple, tuple[list[PageJob], frozenset]] = {}
 
-        def fresh(keys) -> list[PageJob]:
-            """The pages of these groups whose template or context changed."""
-            return [job for key in keys for job in made[key][0]
-                    if changed_keys is None or ("template", job.template) in changed_keys
-                    or self._pages.get(job.url) != (job.template, job.context, job.body)]
-
         def same_urls(key: tuple) -> bool:
-            return key in self._groups and [j.url for j in made[key][0]] == [j.url for j in self._groups[key].claims]
+            return key in self._groups and [j.url for j in made[key][0]] == [c.url for c in self._groups[key].claims]
 
         result = Rebuilt()
         done: set[str] = set()
         if first and first_done is not None and changed_keys is not None:
             # The open pages first: plan, render and write their groups before planning the others.
+            first = {str(path) for path in first}
             urgent = [key for key in dirty if key in self._groups and not first.isdisjoint(self._groups[key].paths)]
             made.update((key, planner.traced(key)) for key in urgent)
-            jobs = [job for job in fresh(urgent) if self.urls.output_path(job.url) in first]
+            jobs = [job for key in urgent for job in made[key][0] if self._path(job.url) in first]
             if jobs and all(same_urls(key) for key in urgent):
                 self._write_pages(jobs, result)
                 first_done(Rebuilt(written=set(result.written), pages=len(jobs)))
@@ -424,19 +429,19 @@ class LiveBuild:
             keys = keys if structural else planner.group_keys()
             raise_if_any(check_unique([job for key in keys
                                        for job in (made[key][0] if key in made else self._groups[key].claims)]))
-        jobs = [job for job in fresh(made) if job.url not in done]
-        result.pages = len(jobs) + len(done)
+        jobs = [job for key in made for job in made[key][0] if job.url not in done]
+        result.pages = sum(job.body is None for job in jobs) + len(done)
 
-        files: dict[PurePosixPath, bytes | Path] = {}
+        files: dict[str, bytes | Path] = {}
         if statics:
             files.update(self._static_files())
         if index:
-            files.update(self._search.files)
+            files.update((str(path), data) for path, data in self._search.files.items())
         for n, (path, data) in enumerate(files.items()):
             if cancelled is not None and n % 64 == 0 and cancelled():
                 raise Cancelled()
             if self._write(path, data.read_bytes() if isinstance(data, Path) else data):
-                result.written.add(path)
+                result.written.add(PurePosixPath(path))
         self._write_pages(jobs, result)
 
         for key, (group_jobs, reads) in made.items():
@@ -445,40 +450,37 @@ class LiveBuild:
                 self._readers[read].discard(key)
             for read in (reads - old.reads) if old else reads:
                 self._readers.setdefault(read, set()).add(key)
-            for url in {j.url for j in old.claims} - {j.url for j in group_jobs} if old else ():
-                self._pages.pop(url, None)            # a page the group no longer has (its file goes below)
-            self._groups[key] = _Group(reads, tuple(PageJob(j.url, j.kind, j.lang, "", {}, j.sources) for j in group_jobs),
-                                       tuple(self.urls.output_path(j.url) for j in group_jobs),
-                                       frozenset(j.template for j in group_jobs if j.template))
+            self._groups[key] = _Group(reads, tuple(_Claim(j.url, j.kind, j.sources) for j in group_jobs),
+                                       tuple(self._path(j.url) for j in group_jobs))
         self._memo = planner.memo
         if same_pages and not statics and not index:
             return result
         keep = set(self._groups) if same_pages else set(keys)
         for key in [k for k in self._groups if k not in keep]:
-            group = self._groups.pop(key)
-            for read in group.reads:
+            for read in self._groups.pop(key).reads:
                 self._readers[read].discard(key)
-            for job in group.claims:
-                self._pages.pop(job.url, None)
         wanted = {path for group in self._groups.values() for path in group.paths}
         if index:
             state = self._search.state
-            self._search_paths = state.paths() if state is not None else set(self._search.files)
+            self._search_paths = set(map(str, state.paths() if state is not None else self._search.files))
         wanted |= set(self._static) | self._search_paths
         gone = [p for p in self._hashes if p not in wanted]
         self._remove(gone)
-        result.removed.update(gone)
+        result.removed.update(map(PurePosixPath, gone))
         return result
+
+    def _path(self, url: str) -> str:
+        return str(self.urls.output_path(url))
 
     def _write_pages(self, jobs: list[PageJob], result: Rebuilt) -> None:
         """Render and write pages (on several processes for the first build, which then write the files)."""
-        env, urls, output, hashes = self.env, self.urls, self.output, self._hashes
+        env, output, hashes = self.env, self.output, self._hashes
 
-        def render_and_write(chunk: list[PageJob]) -> list[tuple[PurePosixPath, bytes]]:
+        def render_and_write(chunk: list[PageJob]) -> list[tuple[str, bytes]]:
             written = []
             for job in chunk:
                 text = job.body if job.body is not None else render_page(env, job.template, job.context)
-                path = urls.output_path(job.url)
+                path = self._path(job.url)
                 data = text.encode("utf-8")
                 digest = _digest(data)
                 if hashes.get(path) != digest:
@@ -489,21 +491,19 @@ class LiveBuild:
         for chunk in map_chunks(render_and_write, jobs, self._workers()):
             for path, digest in chunk:
                 self._hashes[path] = digest
-                result.written.add(path)
-        for job in jobs:
-            self._pages[job.url] = (job.template, job.context, job.body)
+                result.written.add(PurePosixPath(path))
 
-    def _static_files(self) -> dict[PurePosixPath, Path]:
+    def _static_files(self) -> dict[str, Path]:
         """Static files that are new or changed since the last build (the site's own override the theme's)."""
-        found: dict[PurePosixPath, tuple[Path, tuple]] = {}
+        found: dict[str, tuple[Path, tuple]] = {}
         for relative, path in static_files(layered(self.root, self.theme, "static")).items():
             stat = path.stat()
-            found[relative] = (path, (stat.st_mtime_ns, stat.st_size))
+            found[str(relative)] = (path, (stat.st_mtime_ns, stat.st_size))
         fresh = {rel: source for rel, (source, stamp) in found.items() if self._static.get(rel) != (source, stamp)}
         self._static = found
         return fresh
 
-    def _write(self, relative: PurePosixPath, data: bytes) -> bool:
+    def _write(self, relative: str, data: bytes) -> bool:
         """Write a file when its bytes changed."""
         digest = _digest(data)
         if self._hashes.get(relative) == digest:
@@ -512,7 +512,7 @@ class LiveBuild:
         self._hashes[relative] = digest
         return True
 
-    def _remove(self, paths: list[PurePosixPath]) -> None:
+    def _remove(self, paths: list[str]) -> None:
         """Delete files, then the folders they leave empty (deepest first)."""
         folders = set()
         for relative in paths:

@@ -8,6 +8,7 @@ as exactly the HTML those two would make of it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -53,10 +54,12 @@ class Rendered:
     packed: bytes             # the HTML, packed (see `pack`, `of` and `html`)
     first_paragraph: str      # plain text, for summaries
     mentioned: tuple[tuple[str, str], ...] = ()
+    digest: bytes = b""       # of the packed HTML: what the search index keys the words read from it by
 
     @classmethod
     def of(cls, html: str, first_paragraph: str, mentioned: tuple[tuple[str, str], ...] = ()) -> Rendered:
-        return cls(pack(html), first_paragraph, mentioned)
+        packed = pack(html)
+        return cls(packed, first_paragraph, mentioned, hashlib.blake2b(packed, digest_size=16).digest())
 
     @property
     def html(self) -> str:

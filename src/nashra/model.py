@@ -9,7 +9,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Iterable, Mapping
 
 from .config import Config
 from .errors import ContentError
@@ -320,36 +320,36 @@ def page_from(doc: RawDocument, languages: tuple[str, ...]) -> Page:
                 summary=_text(doc, "summary"), draft=_draft(doc))
 
 
-def make_site(config: Config, documents: Mapping[str, list[RawDocument]], drafts: bool,
-              cache: dict | None = None) -> tuple[Site, list[ContentError]]:
-    """Turn raw documents into a Site; collect one error per bad file rather than stop at the first.
+MAKERS = {"articles": article_from, "actors": actor_from, "countries": country_from, "pages": page_from}
+Made = Article | Actor | Country | Page
 
-    `cache` (kept by a live rebuild) maps a document to what it made last time, when it was the same
-    document object and the same languages."""
-    errors: list[ContentError] = []
+
+def made_from(doc: RawDocument, languages: tuple[str, ...]) -> Made | ContentError:
+    """What one content file makes, or the error that says why it makes nothing."""
+    try:
+        return MAKERS[doc.section](doc, languages)
+    except ContentError as exc:
+        return exc
+
+
+def make_site(config: Config, documents: Mapping[str, list[RawDocument]], drafts: bool) -> tuple[Site, list[ContentError]]:
+    """Turn raw documents into a Site; collect one error per bad file rather than stop at the first."""
     languages = config.languages
-    cache = {} if cache is None else cache
+    return assemble(config, {section: [made_from(doc, languages) for doc in docs] for section, docs in documents.items()},
+                    drafts)
 
-    def convert(section: str, maker) -> list[Any]:
-        made = []
-        for doc in documents.get(section, []):
-            hit = cache.get(doc.path)
-            if hit is None or hit[0] is not doc or hit[1] != languages:
-                try:
-                    result: Any = maker(doc, languages)
-                except ContentError as exc:
-                    result = exc
-                hit = cache[doc.path] = (doc, languages, result)
-            if isinstance(hit[2], ContentError):
-                errors.append(hit[2])
-            else:
-                made.append(hit[2])
-        return made
 
-    articles = [a for a in convert("articles", article_from) if drafts or not a.draft]
-    actors = {a.slug: a for a in convert("actors", actor_from)}
-    countries = {c.code: c for c in convert("countries", country_from)}
-    pages = [p for p in convert("pages", page_from) if drafts or not p.draft]
+def assemble(config: Config, made: Mapping[str, Iterable[Made | ContentError]], drafts: bool) -> tuple[Site, list[ContentError]]:
+    """The Site of what each content file made, by section in file order (see made_from)."""
+    errors = [m for section in made.values() for m in section if isinstance(m, ContentError)]
+
+    def good(section: str) -> list:
+        return [m for m in made.get(section, ()) if not isinstance(m, ContentError)]
+
+    articles = [a for a in good("articles") if drafts or not a.draft]
+    actors = {a.slug: a for a in good("actors")}
+    countries = {c.code: c for c in good("countries")}
+    pages = [p for p in good("pages") if drafts or not p.draft]
     articles.sort(key=lambda a: a.sort_key, reverse=True)
     site = Site(config=config, articles=tuple(articles), actors=actors, countries=countries, pages=tuple(pages))
     return site, errors

@@ -652,10 +652,13 @@ class Planner:
         return [one(*rest)]
 
     def traced(self, key: tuple) -> tuple[list[PageJob], frozenset[tuple]]:
-        """Make a group's pages and note what they read: the keys live.py compares between builds."""
+        """Make a group's pages and note what they read, their templates included: the keys live.py
+        compares between builds."""
         self.reads = set()
         try:
-            return self.group(key), frozenset(self.reads)
+            jobs = self.group(key)
+            self.reads.update(("template", job.template) for job in jobs if job.template)
+            return jobs, frozenset(self.reads)
         finally:
             self.reads = None
 

@@ -436,10 +436,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     cache keeps none: a one-off build then lets them go as soon as the postings are made. With `write`,
     each file goes to write(path, bytes) as it is made instead of into SearchFiles.files.
     `cancelled`, asked now and then, stops the work (raises Cancelled). `read`: what read_article made of
-    some articles already, by (title, packed body HTML: Rendered.packed); build_index empties it once the
-    postings are made. `free_bodies`: empty `bodies` once read (the caller needs them no more). The
-    last build's words (cache["stored"]) and this build's (to keep()) are Shelves, by a digest of the key.
-    SearchFiles.state keys each doc by that digest when there is a cache, else by (title, packed HTML)."""
+    some articles already; build_index empties it once the postings are made. `free_bodies`: empty
+    `bodies` once read (the caller needs them no more). Words are kept by read_digest (of the title and
+    the body), in the cache, in the last build's and this build's Shelves, and in SearchFiles.state."""
     def check() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled()
@@ -448,11 +447,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     articles, ranges, years = _documents(links, languages)
     one_off = cache is None or keep is not None
     cache = {} if cache is None else cache
-    keys = [(article.title, bodies[(article.slug, article.lang)].packed) for article in articles]
-    if free_bodies:
-        bodies.clear()
-    # (title, packed body HTML) -> _Read: a one-off build's on a shelf (the caller's, with what it read),
-    # a live rebuild's in its cache, for the next rebuild.
+    keys = [read_digest(article.title, bodies[(article.slug, article.lang)].digest) for article in articles]
+    # read digest -> _Read: a one-off build's on a shelf (the caller's, with what it read), a live rebuild's
+    # in its cache, for the next rebuild.
     if one_off:
         known = read if read is not None else Shelf()
     else:
@@ -460,41 +457,43 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
         if read is not None:
             known.update((key, read[key]) for key in keys if key in read)
             read.clear()
-    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # digest -> _Read
-    digests = None
+    stored = cache.pop("stored", None) if one_off else cache.get("stored")   # read digest -> _Read
     if stored is not None:
-        digests = {key: read_digest(*key) for key in keys}
-        hits = {digests[key]: key for key in keys if key not in known and digests[key] in stored}
+        hits = {key: key for key in keys if key not in known and key in stored}
         if one_off:
             known.share(stored, hits)
         else:
-            known.update((key, stored[digest]) for digest, key in hits.items())
-        del stored, hits
-    todo = [key for key in dict.fromkeys(keys) if key not in known]
+            known.update((key, stored[key]) for key in hits)
+        del hits
+    todo = {key: (article.title, bodies[(article.slug, article.lang)].packed)
+            for key, article in zip(keys, articles) if key not in known}
+    if free_bodies:
+        bodies.clear()
     if cancelled is None:
         found = in_order(map_chunks(lambda chunk: [read_article(title, plain_text(unpack(html))) for title, html in chunk],
-                                    todo, workers))
+                                    list(todo.values()), workers))
         for key, found_read in zip(todo, found):
             known[key] = found_read
         del found
     else:
-        for title, html in _checked(todo, check, 8):
-            known[(title, html)] = read_article(title, plain_text(unpack(html)))
+        for key, (title, html) in _checked(todo.items(), check, 8):
+            known[key] = read_article(title, plain_text(unpack(html)))
+    del todo
     if not one_off:
         cache["articles"] = known = {key: known[key] for key in keys}
-    if digests is not None:                # this build's words replace the last build's
-        this_build = known.keyed({key: digests[key] for key in keys}).compact() if one_off else Shelf()
+    if stored is not None:                 # this build's words replace the last build's
+        this_build = known.keyed({key: key for key in keys}).compact() if one_off else Shelf()
         if not one_off:
             for key in keys:
-                this_build[digests[key]] = known[key]
+                this_build[key] = known[key]
         if keep is not None:
             keep(this_build)
         else:
             cache["stored"] = this_build
-        del this_build
-    doc_keys = list(keys) if not one_off else [digests[key] for key in keys] if digests is not None else None
+        del this_build, stored
+    doc_keys = list(keys)
 
-    # The order of the documents, without the keys (they hold each article's HTML, which may go now).
+    # The order of the documents, without the keys.
     order, fetch = (known.take_places(keys), known.at) if one_off else (keys, known.__getitem__)
     del keys
 
@@ -561,9 +560,9 @@ def build_index(site: Site, links: Links, urls: Urls, bodies: Mapping[tuple[str,
     return SearchFiles(files, manifest_url, runtime_url, state)
 
 
-def read_digest(title: str, packed: bytes) -> bytes:
-    """What a doc's words are read from, as a digest: its title and its packed body HTML."""
-    return hashlib.blake2b(title.encode("utf-8", "surrogatepass") + b"\0" + packed, digest_size=16).digest()
+def read_digest(title: str, body: bytes) -> bytes:
+    """What a doc's words are read from, as a digest: its title and its body HTML (Rendered.digest)."""
+    return hashlib.blake2b(title.encode("utf-8", "surrogatepass") + b"\0" + body, digest_size=16).digest()
 
 
 def _lexicon(proper: frozenset[str], name_loose: frozenset[str], exact_counts: Counter,
