@@ -257,7 +257,8 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     root = make_site(files)
     assert tree(build(root, tmp_path / "cold", cache=False).output) == tree(build(root, tmp_path / "warm").output)
     cached = sorted((root / ".nashra-cache").glob("build-*.pickle"))
-    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "output.pickle", "words.pickle"]
+    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "index.pickle", "output.pickle",
+                                                                 "words.pickle"]
     assert (root / ".nashra-cache/.gitignore").read_text() == "*\n"
     # An edited body: only that article's Markdown is rendered again.
     (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
@@ -327,6 +328,43 @@ def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(mak
     with pytest.raises(BuildError):
         build(root, out)
     assert tree(out) == before_failure and not list(tmp_path.glob(".public.*"))
+
+
+def test_a_rebuild_brings_the_last_search_index_up_to_date(make_site, tmp_path):
+    """After an edit the index is the last one with only what changed made again, byte-identical to a
+    cold build's; it is made afresh when the documents change or the last one is not as it was left."""
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            countries="[tr]", body=f"قالن في تركيا {i}. Kalin {i}.")
+             for i in range(1, 13) for lang in ("ar", "en")}
+    root, out = make_site(files), tmp_path / "public"
+    assert not build(root, out).index_updated
+
+    def edit(name, title, body, date):
+        (root / "content/articles" / name).write_text(article(title, date=date, actors="[ibrahim-kalin]",
+                                                              countries="[tr]", body=body), encoding="utf-8")
+
+    def rebuilt(step):
+        report = build(root, out)
+        assert tree(out) == tree(build(root, tmp_path / f"cold{step}", cache=False).output)
+        return report.index_updated
+
+    edit("s03.ar.md", "خبر 3", "نص جديد عن قالن والمستشفيات.", "2025-01-03")     # words enter and leave
+    assert rebuilt(1)
+    edit("s04.en.md", "A new title for story 4", "Kalin 4.", "2025-01-04")     # a title on an unchanged body
+    assert rebuilt(2)
+    shard = sorted((out / "search/t").glob("*.json"))[0]
+    shard.write_bytes(shard.read_bytes() + b" ")                                # the last index damaged
+    edit("s05.ar.md", "خبر 5", "المستشفيات في تركيا.", "2025-01-05")
+    assert not rebuilt(3)
+    for words in (root / ".nashra-cache").glob("build-*-words.pickle"):         # the last words gone
+        words.unlink()
+    edit("s05.ar.md", "خبر 5", "قالن في تركيا 5.", "2025-01-05")
+    assert not rebuilt(4)
+    edit("s13.ar.md", "خبر 13", "قالن.", "2025-01-13")                         # a new document
+    assert not rebuilt(5)
+    edit("s06.ar.md", "خبر 6", "قالن مرة أخرى.", "2025-01-06")
+    assert rebuilt(6)
 
 
 def test_a_build_without_the_cache_into_an_old_folder_rewrites_only_changed_files(make_site, tmp_path):

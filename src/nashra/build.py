@@ -19,7 +19,7 @@ from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
 from .load import load_content
-from .markup import Markup, MentionTable, Rendered, Target
+from .markup import Markup, MentionTable, Rendered, Target, plain_text
 from .model import Site, make_site
 from .parallel import map_beside, release_memory
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
@@ -40,6 +40,7 @@ class BuildReport:
     stages: dict[str, float] = field(default_factory=dict)   # seconds per pipeline stage
     rendered: int = 0              # pages rendered (the others were as the last build made them)
     unchanged: bool = False        # nothing had changed since the last build: nothing was done
+    index_updated: bool = False    # the search index was the last build's brought up to date, not made afresh
 
 
 class Written(NamedTuple):
@@ -366,10 +367,17 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
         def index(forked: bool) -> SearchFiles:
             progress.stage("index")
-            index_cache = {"stored": store.load_reads()} if store else None
-            # The articles' HTML is the workers' now (the search pages, rendered here, do not read it).
-            made = build_index(site, links, urls, bodies, 1, index_cache, write=put, read=words,
-                               keep=store.save_reads if store else None, free_bodies=forked)
+            made = updated_index(store, staging, site, links, urls, bodies, words, files) \
+                if store is not None and remember_output else None
+            if made is None:
+                index_cache = {"stored": store.load_reads()} if store else None
+                # The articles' HTML is the workers' now (the search pages, rendered here, do not read it).
+                made = build_index(site, links, urls, bodies, 1, index_cache, write=put, read=words,
+                                   keep=store.save_reads if store else None, free_bodies=forked)
+            else:
+                report.index_updated = True
+                if forked:
+                    bodies.clear()
             watch.lap("index")
             progress.stage("render+write", len(groups))
             return made
@@ -397,8 +405,58 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     report.rendered = sum(page.rendered for page in written)
     if store is not None and remember_output:
         store.save("output", {"manifest": Manifest(str(output), sources, files, {"pages": dict(report.pages)})})
+        store.save("index", {"output": str(output), "state": index_files.state})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def updated_index(store: BuildCache, staging: Staging, site: Site, links: Links, urls: Urls,
+                  bodies: dict[tuple[str, str], Rendered], words: search.Shelf,
+                  files: dict[str, Entry]) -> SearchFiles | None:
+    """The index of the last build into this output brought up to date (search.update_index): its new files
+    written, the others kept where they are (into `files`), and the words it read saved for the next build.
+    None when it must be made afresh: no such build, or any of its files not as that build left it."""
+    last = store.load("index")
+    state = last.get("state")
+    if last.get("output") != str(staging.output) or not isinstance(state, search.IndexState):
+        return None
+    stored = store.load_reads()                # the last build's words; `words` holds those read this build
+    unread: dict[bytes, tuple[str, Rendered]] = {}
+
+    def key_of(article) -> bytes:
+        body = bodies[(article.slug, article.lang)]
+        key = search.read_digest(article.title, body.digest)
+        if key not in words and key not in stored:
+            unread[key] = (article.title, body)          # a new title on an unchanged body
+        return key
+
+    def read_of(key: bytes) -> search._Read | None:
+        if key in words:
+            return words[key]
+        if key in stored:
+            return stored[key]
+        if key in unread:
+            title, body = unread.pop(key)
+            words[key] = search.read_article(title, plain_text(body.html))
+            return words[key]
+        return None
+
+    made = search.update_index(state, site, links, urls, key_of, read_of, lambda path: (staging.output / path).read_bytes())
+    if made is None:
+        return None
+    kept = {}
+    for path in made.state.paths().difference(made.files):
+        entry = staging.kept(path)
+        if entry is None:
+            return None
+        kept[str(path)] = entry
+    files.update(kept)
+    files.update((str(path), staging.write(path, data)) for path, data in made.files.items())
+    this_build = search.Shelf()
+    this_build.share(stored, {key: key for key in made.state.keys if key in stored})
+    this_build.share(words, {key: key for key in made.state.keys if key in words and key not in stored})
+    store.save_reads(this_build.compact())
+    return made
 
 
 def _page_digest(looks: str, job: PageJob) -> str:

@@ -106,6 +106,7 @@ def _summary(report: BuildReport) -> str:
         return (f"Nothing changed since the last build: {report.output} is up to date ({total} pages, "
                 f"{report.files} files; checked in {report.seconds:.2f} s)")
     kept = f"; {report.rendered} rendered, {total - report.rendered} unchanged" if report.rendered < total else ""
+    kept += "; search index updated" if report.index_updated else ""
     return (f"Built {total} pages ({report.files} files{kept}) into {report.output} in {report.seconds:.2f} s\n"
             + "\n".join(lines))
 

@@ -734,13 +734,14 @@ class _StaleIndex(Exception):
 
 
 def update_index(state: IndexState, site: Site, links: Links, urls: Urls, key_of: Callable[[Article], Hashable],
-                 read_of: Callable[[Hashable], _Read], read_file: Callable[[PurePosixPath], bytes],
+                 read_of: Callable[[Hashable], _Read | None], read_file: Callable[[PurePosixPath], bytes],
                  cancelled: Callable[[], bool] | None = None) -> SearchFiles | None:
     """The index after some articles' words or result files changed, made from the last one (`state`):
     only the chunks of shards holding a term whose postings changed, and the result folders of the changed
     articles, are made again; every other file stays as it is (SearchFiles.files holds the new files only).
     key_of(article): what its words are read from now (as build_index keys them); read_of(key) gives the
-    words, for these keys and the last index's; read_file(path) a file of the last index. None when the ids, the entities or
+    words, for these keys and the last index's (None when it has none: the index is then made afresh);
+    read_file(path) a file of the last index. None when the ids, the entities or
     their links changed, or a file of the last index is not as it was made: build_index makes it afresh."""
     def check() -> None:
         if cancelled is not None and cancelled():
@@ -771,6 +772,12 @@ class _Update:
         self.bounds = _bounds(state.shards)
         self.loaded: dict[int, dict[str, list]] = {}
 
+    def read(self, key: Hashable) -> _Read:
+        found = self.read_of(key)
+        if found is None:
+            raise _StaleIndex()
+        return found
+
     def shard_of(self, term: str) -> int:
         return bisect.bisect_right(self.bounds, _term_key(term)) - 1
 
@@ -789,8 +796,8 @@ class _Update:
 
     def run(self, ranges: dict, years: dict) -> SearchFiles | None:
         state, changed = self.state, self.changed
-        old_words = {i: self.read_of(state.keys[i]).unpacked() for i in changed}
-        new_reads = {i: self.read_of(self.keys[i]) for i in changed}
+        old_words = {i: self.read(state.keys[i]).unpacked() for i in changed}
+        new_reads = {i: self.read(self.keys[i]) for i in changed}
         new_words = {i: read.unpacked() for i, read in new_reads.items()}
         exact_counts, loose_counts = state.exact_counts.copy(), state.loose_counts.copy()
         touched: set[str] = set()
@@ -829,7 +836,7 @@ class _Update:
             if doc in old_words:
                 before, after = old_words[doc], new_words[doc]
             else:
-                before = after = self.read_of(self.keys[doc]).unpacked()
+                before = after = self.read(self.keys[doc]).unpacked()
             was, now = old.filing(before), new.filing(after)
             postings += sum(map(len, now)) - sum(map(len, was))
             for term in set().union(*(a ^ b for a, b in zip(was, now))):

@@ -69,6 +69,10 @@ class Staging:
         same = S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns)
         return entry if same else None
 
+    def kept(self, relative: PurePosixPath) -> Entry | None:
+        """The last build's entry of a file, when the output still holds it as that build left it."""
+        return self._as_left(relative, self.previous.get(str(relative)))
+
     def unchanged(self, relative: PurePosixPath, made_from: str) -> Entry | None:
         """The entry of a file made from exactly this last time and still in the output, or None."""
         entry = self.previous.get(str(relative)) if made_from else None
@@ -77,7 +81,7 @@ class Staging:
     def _in_output(self, relative: PurePosixPath, data: bytes, hashed: str) -> tuple[int, int] | None:
         """(size, mtime) of the output's file when it holds exactly `data` already: known from the last
         build's record when the file is as that build left it, else by reading it."""
-        kept = self._as_left(relative, self.previous.get(str(relative)))
+        kept = self.kept(relative)
         if kept is not None:
             return (kept.size, kept.mtime_ns) if kept.digest == hashed else None
         target = self.output / relative
