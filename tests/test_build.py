@@ -11,6 +11,7 @@ from nashra import search
 from nashra.build import build
 from nashra.errors import BuildError
 from nashra.markup import Markup
+from nashra.plan import Planner
 
 from helpers import article, broken_links, page
 
@@ -257,8 +258,8 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     root = make_site(files)
     assert tree(build(root, tmp_path / "cold", cache=False).output) == tree(build(root, tmp_path / "warm").output)
     cached = sorted((root / ".nashra-cache").glob("build-*.pickle"))
-    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "index.pickle", "output.pickle",
-                                                                 "words.pickle"]
+    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "groups.pickle", "index.pickle",
+                                                                 "output.pickle", "words.pickle"]
     assert (root / ".nashra-cache/.gitignore").read_text() == "*\n"
     # An edited body: only that article's Markdown is rendered again.
     (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
@@ -365,6 +366,56 @@ def test_a_rebuild_brings_the_last_search_index_up_to_date(make_site, tmp_path):
     assert not rebuilt(5)
     edit("s06.ar.md", "خبر 6", "قالن مرة أخرى.", "2025-01-06")
     assert rebuilt(6)
+
+
+def test_a_rebuild_plans_only_the_groups_that_read_something_changed(make_site, tmp_path, monkeypatch):
+    """A group of pages (an article's, an actor's ...) whose every read value is as at the last build is kept
+    without being planned; whatever changes, the output is a cold build's, byte for byte."""
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}",
+                                                            actors="[ibrahim-kalin]" if i % 2 else "[abdullah-al-lafi]",
+                                                            countries="[tr]" if i % 3 else "[ly]",
+                                                            body=f"قالن في تركيا {i}. Kalin {i}.")
+             for i in range(1, 13) for lang in ("ar", "en")}
+    files["content/pages/about.en.md"] = "---\ntitle: About\n---\nAbout us.\n"
+    root, out = make_site(files), tmp_path / "public"
+    traced = []
+    original = Planner.traced
+    monkeypatch.setattr(Planner, "traced", lambda self, key: traced.append(key) or original(self, key))
+    build(root, out, workers=1)
+    everything = len(traced)
+
+    def rebuilt(step, change) -> int:
+        path, old, new = change
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if old is None:
+            target.write_text(new, encoding="utf-8")
+        elif new is None:
+            target.unlink()
+        else:
+            text = target.read_text(encoding="utf-8")
+            assert old in text
+            target.write_text(text.replace(old, new), encoding="utf-8")
+        traced.clear()
+        build(root, out, workers=1)
+        assert tree(out) == tree(build(root, tmp_path / f"cold{step}", cache=False).output), change
+        return len(traced)
+
+    assert rebuilt(1, ("content/articles/s03.ar.md", "قالن في تركيا 3.", "نص آخر.")) < everything / 3
+    changes = [
+        ("content/actors/ibrahim-kalin.md", "Head of Turkish intelligence", "Former head"),      # a role on cards
+        ("content/countries/ly.md", "Libya", "State of Libya"),
+        ("content/articles/s04.en.md", "2025-01-04", "2025-02-04"),                           # the order
+        ("content/articles/s05.en.md", "Story 5", "A new title"),
+        ("content/articles/s13.ar.md", None, article("خبر 13", actors="[abdullah-al-lafi]", countries="[tr]")),
+        ("content/articles/s06.en.md", "", None),                                           # a translation goes
+        ("content/pages/about.en.md", "title: About", "title: About us"),                     # every page's menu
+        ("static/css/nashra.css", None, "body { color: red; }"),                              # fingerprinted
+        ("i18n/en.toml", None, 'only_in = "Only in {language}"\n'),
+    ]
+    for step, change in enumerate(changes, 2):
+        rebuilt(step, change)
 
 
 def test_a_build_without_the_cache_into_an_old_folder_rewrites_only_changed_files(make_site, tmp_path):

@@ -9,6 +9,7 @@ import os
 import pickle
 import sys
 import time
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -345,15 +346,22 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         after_index = [key for key in groups if key[0] == "search"]
         # What a page is made from besides its template and context: the templates and strings themselves.
         looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
+        setting = _digest(looks + repr(urls.fingerprints)) if looks else ""
+        trace = store is not None and remember_output
+        last_groups = kept_groups(store.load("groups"), Planner(inputs), setting, staging, set(groups)) \
+            if trace and looks and manifest is not None else {}
         planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
-        def render_groups(planner: Planner, chunk: list[tuple]) -> list[Written]:
+        def render_groups(planner: Planner, chunk: list[tuple]) -> list[GroupMade]:
             """Plan a chunk of the planner's groups, render their pages and write them: a page's context
             lives only while it is rendered, so memory does not grow with the site. A page made from the
-            same template and context as last time is neither rendered nor written (see write.Staging)."""
+            same template and context as last time is neither rendered nor written (see write.Staging).
+            When traced, each group comes back with what it read (Planner.traced) and those values' digests."""
             done = []
             for key in chunk:
-                for job in planner.group(key):
+                jobs, reads = planner.traced(key) if trace else (planner.group(key), ())
+                pages = []
+                for job in jobs:
                     path = urls.output_path(job.url)
                     made_from = _page_digest(looks, job) if looks and job.body is None else ""
                     entry = staging.unchanged(path, made_from)
@@ -361,14 +369,14 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                     if entry is None:
                         entry = staging.write(path, job.body if job.body is not None else
                                               render_page(env, job.template, job.context), made_from)
-                    done.append(Written(job.url, job.kind, job.lang, str(job.sources[0]) if job.sources else "",
-                                        job.body is None, str(path), entry, rendered))
+                    pages.append(Written(job.url, job.kind, job.lang, str(job.sources[0]) if job.sources else "",
+                                         job.body is None, str(path), entry, rendered))
+                done.append(GroupMade(key, tuple((read, planner.value_digest(read)) for read in reads), tuple(pages)))
             return done
 
         def index(forked: bool) -> SearchFiles:
             progress.stage("index")
-            made = updated_index(store, staging, site, links, urls, bodies, words, files) \
-                if store is not None and remember_output else None
+            made = updated_index(store, staging, site, links, urls, bodies, words, files) if trace else None
             if made is None:
                 index_cache = {"stored": store.load_reads()} if store else None
                 # The articles' HTML is the workers' now (the search pages, rendered here, do not read it).
@@ -380,18 +388,22 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                     bodies.clear()
             watch.lap("index")
             progress.stage("render+write", len(groups))
+            progress.advance(len(last_groups))
             return made
 
         def for_index_only() -> None:        # a render worker's start: it never reads what the index reads
             words.clear()
             release_memory()
 
+        todo = [key for key in groups if key[0] != "search" and key not in last_groups]
         chunks, index_files = map_beside(lambda chunk: render_groups(planners.setdefault("planner", Planner(inputs)), chunk),
-                                    [key for key in groups if key[0] != "search"], index, workers, progress.advance,
-                                    for_index_only)
-        chunks.append(render_groups(Planner(dataclasses.replace(inputs, search=index_files)), after_index))
+                                         todo, index, workers, progress.advance, for_index_only)
+        made = {group.key: group for chunk in chunks for group in chunk}
+        made.update((group.key, group) for group in render_groups(Planner(dataclasses.replace(inputs, search=index_files)),
+                                                                  after_index))
         progress.advance(len(after_index))
-        written = [page for chunk in chunks for page in chunk]
+        made.update(last_groups)
+        written = [page for key in groups for page in made[key].pages]
         raise_if_any(check_unique(written))
         files.update((page.path, page.entry) for page in written)
         staging.commit(files)
@@ -406,8 +418,61 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     if store is not None and remember_output:
         store.save("output", {"manifest": Manifest(str(output), sources, files, {"pages": dict(report.pages)})})
         store.save("index", {"output": str(output), "state": index_files.state})
+        if looks:
+            store.save("groups", saved_groups(output, setting, [made[key] for key in groups if key[0] != "search"]))
     report.seconds = time.perf_counter() - started
     return report
+
+
+class GroupMade(NamedTuple):
+    """A planner group as a build made it: what it read, with a digest of each value (Planner.value_digest),
+    and its pages as written."""
+
+    key: tuple
+    reads: tuple[tuple[tuple, bytes], ...]
+    pages: tuple[Written, ...]
+
+
+# Groups made again by every build: they read what no trace records (the settings, the static files), and
+# are few and small.
+ALWAYS_MADE = frozenset({"root", "lost", "headers", "redirects", "robots", "search", "notfound"})
+
+
+def kept_groups(last: dict, planner: Planner, setting: str, staging: Staging,
+                wanted: set[tuple]) -> dict[tuple, GroupMade]:
+    """The groups of the last build into this output that would make the same pages now: each value they
+    read is as it was (under the same templates, strings and settings, `setting`), and each of their files
+    is in the output as that build left it. Their pages are kept without being planned. See saved_groups
+    for the layout."""
+    if last.get("output") != str(staging.output) or last.get("setting") != setting:
+        return {}
+    reads, values = last["reads"], last["values"]
+    same = [planner.value_digest(read) == value for read, value in zip(reads, values)]
+    kept = {}
+    for key, ids, pages in last["groups"]:
+        if key[0] in ALWAYS_MADE or key not in wanted or not all(map(same.__getitem__, ids)):
+            continue
+        entries = [staging.kept(page[5]) for page in pages]
+        if None not in entries:
+            kept[key] = GroupMade(key, tuple((reads[i], values[i]) for i in ids),
+                                  tuple(Written(*page, entry, False) for page, entry in zip(pages, entries)))
+    return kept
+
+
+def saved_groups(output: Path, setting: str, groups: list[GroupMade]) -> dict:
+    """What kept_groups reads at the next build: each distinct read once ("reads", with its digest in
+    "values"), and each group as (key, the ids of its reads, its pages without their files' entries)."""
+    ids: dict[tuple, int] = {}
+    values: list[bytes] = []
+    saved = []
+    for group in groups:
+        for read, value in group.reads:
+            if read not in ids:
+                ids[read] = len(values)
+                values.append(value)
+        saved.append((group.key, array("i", [ids[read] for read, _ in group.reads]),
+                      tuple(page[:6] for page in group.pages)))
+    return {"output": str(output), "setting": setting, "reads": list(ids), "values": values, "groups": saved}
 
 
 def updated_index(store: BuildCache, staging: Staging, site: Site, links: Links, urls: Urls,

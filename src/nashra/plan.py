@@ -6,6 +6,7 @@ between languages are all settled here, and templates only loop and print.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,10 +74,50 @@ class Planner:
         self.urls = inputs.urls
         self.memo: dict[str, dict] = {}      # kind -> key -> value: see _memo (live.py carries it between builds)
         self.reads: set[tuple] | None = None     # when set, what the group being planned reads (see `traced`)
+        self._digests: dict[tuple, bytes] = {}   # read key -> value_digest
 
     def _read(self, *key) -> None:
         if self.reads is not None:
             self.reads.add(key)
+
+    def value_digest(self, key: tuple) -> bytes:
+        """What a read key (see _read) stands for in these inputs, as a digest: a group whose reads all
+        have the digests they had at the last build makes the same pages, given the same templates, strings
+        and settings (build.py keeps such a group's files without planning it)."""
+        found = self._digests.get(key)
+        if found is None:
+            value = repr(self._value(*key)).encode("utf-8", "surrogatepass")
+            found = self._digests[key] = hashlib.blake2b(value, digest_size=16).digest()
+        return found
+
+    def _value(self, kind: str, *key):
+        site, links = self.site, self.inputs.links
+        if kind == "article":
+            story = links.stories.get(key[0])
+            body = self.inputs.bodies.get(tuple(key))
+            return (story.versions.get(key[1]) if story else None,
+                    (body.digest, body.first_paragraph, body.mentioned) if body else None)
+        if kind == "versions":
+            return tuple(links.stories[key[0]].versions) if key[0] in links.stories else None
+        if kind in ("related", "by_actor", "by_country", "co_actors", "actors_of_country"):
+            return getattr(links, kind).get(key[0])
+        if kind == "item":
+            return self._item(*key) if key[0] in links.stories else None
+        if kind == "actor_ref":
+            return self._actor_ref(*key) if key[0] in site.actors else None
+        if kind == "country_ref":
+            return self._country_ref(*key) if key[0] in site.countries else None
+        if kind in ("actor", "country"):
+            return (site.actors if kind == "actor" else site.countries).get(key[0])
+        if kind == "page":
+            body = self.inputs.page_bodies.get(tuple(key))
+            return ([p for p in site.pages if (p.slug, p.lang) == tuple(key)],
+                    (body.digest, body.first_paragraph, body.mentioned) if body else None)
+        simple = {"order": lambda: tuple(links.stories), "actor_set": lambda: tuple(site.actors),
+                  "country_set": lambda: tuple(site.countries), "pages": lambda: site.pages,
+                  "template": lambda: key,          # what it holds is in the build's digest of every template
+                  "search": lambda: self.inputs.search and (self.inputs.search.manifest_url, self.inputs.search.runtime_url)}
+        return simple[kind]()
 
     # --- small values shared by pages ---------------------------------------------------------
 

@@ -17,10 +17,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One output file as the build left it: what it was made from (a page's template and context, as a
     digest; "" when unknown), a digest of its bytes, and its size and modification time then."""
 
@@ -63,13 +63,13 @@ class Staging:
         if entry is None:
             return None
         try:
-            stat = os.stat(self.output / relative)
+            stat = os.stat(f"{self.output}/{relative}")      # plain strings: called for every file
         except OSError:
             return None
         same = S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns)
         return entry if same else None
 
-    def kept(self, relative: PurePosixPath) -> Entry | None:
+    def kept(self, relative: str | PurePosixPath) -> Entry | None:
         """The last build's entry of a file, when the output still holds it as that build left it."""
         return self._as_left(relative, self.previous.get(str(relative)))
 
