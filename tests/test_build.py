@@ -258,8 +258,9 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     root = make_site(files)
     assert tree(build(root, tmp_path / "cold", cache=False).output) == tree(build(root, tmp_path / "warm").output)
     cached = sorted((root / ".nashra-cache").glob("build-*.pickle"))
-    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "groups.pickle", "index.pickle",
-                                                                 "output.pickle", "words.pickle"]
+    assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "front.pickle", "groups.pickle",
+                                                                 "index.pickle", "links.pickle", "output.pickle",
+                                                                 "words.pickle"]
     assert (root / ".nashra-cache/.gitignore").read_text() == "*\n"
     # An edited body: only that article's Markdown is rendered again.
     (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
@@ -416,6 +417,15 @@ def test_a_rebuild_plans_only_the_groups_that_read_something_changed(make_site, 
     ]
     for step, change in enumerate(changes, 2):
         rebuilt(step, change)
+    # The front matter and the links come from .nashra-cache/ when unchanged, but errors are still found.
+    (root / "content/articles/s07.ar.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(root, out, workers=1)
+    assert [(e.path.name, e.line) for e in caught.value.errors] == [("s07.ar.md", 3)]
+    (root / "content/articles/s07.ar.md").write_text(article("خبر 7", actors="[nobody]"), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(root, out, workers=1)
+    assert "nobody" in caught.value.format()
 
 
 def test_a_build_without_the_cache_into_an_old_folder_rewrites_only_changed_files(make_site, tmp_path):

@@ -19,7 +19,7 @@ from . import __version__, assets, i18n, search
 from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError, raise_if_any
 from .link import Links, link
-from .load import load_content
+from .load import ParsedFrontMatter, load_content
 from .markup import Markup, MentionTable, Rendered, Target, plain_text
 from .model import Site, make_site
 from .parallel import map_beside, release_memory
@@ -300,16 +300,24 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         report.seconds = time.perf_counter() - started
         return report
 
-    documents, errors = load_content(root)
+    parsed = ParsedFrontMatter(store.load("front") if store is not None else None)
+    documents, errors = load_content(root, parsed)
     watch.lap("load")
     progress.stage("model")
     site, model_errors = make_site(config, documents, drafts)
     del documents                        # the site holds what the build needs of them
     watch.lap("model")
     progress.stage("link")
-    links, link_errors = link(site)
+    last_links = store.load("links").get("links") if store is not None else None
+    links, link_errors = link(site, last_links if isinstance(last_links, Links) else None)
     watch.lap("link")
     raise_if_any(errors + model_errors + link_errors + check_pages(site))
+    if store is not None:
+        if parsed.parsed or len(parsed.used) != len(parsed.known):
+            store.save("front", parsed.used)
+        if last_links is None or last_links.shape is not links.shape:
+            store.save("links", {"links": dataclasses.replace(links, stories={})})
+    del parsed, last_links
 
     statics = assets.static_files(layered(root, theme, "static"))
     fingerprinted = assets.fingerprint(statics) if fingerprint else {}
@@ -348,8 +356,8 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
         setting = _digest(looks + repr(urls.fingerprints)) if looks else ""
         trace = store is not None and remember_output
-        last_groups = kept_groups(store.load("groups"), Planner(inputs), setting, staging, set(groups)) \
-            if trace and looks and manifest is not None else {}
+        last_table = store.load("groups") if trace and looks and manifest is not None else {}
+        last_groups = kept_groups(last_table, Planner(inputs), setting, staging, set(groups))
         planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
         def render_groups(planner: Planner, chunk: list[tuple]) -> list[GroupMade]:
@@ -419,18 +427,21 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         store.save("output", {"manifest": Manifest(str(output), sources, files, {"pages": dict(report.pages)})})
         store.save("index", {"output": str(output), "state": index_files.state})
         if looks:
-            store.save("groups", saved_groups(output, setting, [made[key] for key in groups if key[0] != "search"]))
+            store.save("groups", saved_groups(output, setting, [made[key] for key in groups if key[0] != "search"],
+                                              last_table if last_groups else {}))
     report.seconds = time.perf_counter() - started
     return report
 
 
 class GroupMade(NamedTuple):
-    """A planner group as a build made it: what it read, with a digest of each value (Planner.value_digest),
-    and its pages as written."""
+    """A planner group as a build made it: what it read, each with a digest of its value
+    (Planner.value_digest), and its pages as written. A group kept from the last build has instead the
+    ids of its reads in that build's table (`ids`, see saved_groups)."""
 
     key: tuple
     reads: tuple[tuple[tuple, bytes], ...]
     pages: tuple[Written, ...]
+    ids: array | None = None
 
 
 # Groups made again by every build: they read what no trace records (the settings, the static files), and
@@ -446,33 +457,46 @@ def kept_groups(last: dict, planner: Planner, setting: str, staging: Staging,
     for the layout."""
     if last.get("output") != str(staging.output) or last.get("setting") != setting:
         return {}
-    reads, values = last["reads"], last["values"]
-    same = [planner.value_digest(read) == value for read, value in zip(reads, values)]
+    same = [planner.value_digest(read) == value for read, value in zip(last["reads"], last["values"])]
     kept = {}
     for key, ids, pages in last["groups"]:
         if key[0] in ALWAYS_MADE or key not in wanted or not all(map(same.__getitem__, ids)):
             continue
         entries = [staging.kept(page[5]) for page in pages]
         if None not in entries:
-            kept[key] = GroupMade(key, tuple((reads[i], values[i]) for i in ids),
-                                  tuple(Written(*page, entry, False) for page, entry in zip(pages, entries)))
+            kept[key] = GroupMade(key, (), tuple(Written(*page, entry, False) for page, entry in zip(pages, entries)),
+                                  ids)
     return kept
 
 
-def saved_groups(output: Path, setting: str, groups: list[GroupMade]) -> dict:
-    """What kept_groups reads at the next build: each distinct read once ("reads", with its digest in
-    "values"), and each group as (key, the ids of its reads, its pages without their files' entries)."""
-    ids: dict[tuple, int] = {}
-    values: list[bytes] = []
+def saved_groups(output: Path, setting: str, groups: list[GroupMade], last: dict) -> dict:
+    """What kept_groups reads at the next build: each distinct read once ("reads", with the digest of its
+    value in "values"), and each group as (key, the ids of its reads, its pages without their files'
+    entries). The table goes on from the last build's (`last`), which kept groups' ids point into, and is
+    made afresh when most of it is no longer read."""
+    reads, values = list(last.get("reads", ())), list(last.get("values", ()))
+    ids = {read: i for i, read in enumerate(reads)}
     saved = []
     for group in groups:
-        for read, value in group.reads:
-            if read not in ids:
-                ids[read] = len(values)
-                values.append(value)
-        saved.append((group.key, array("i", [ids[read] for read, _ in group.reads]),
-                      tuple(page[:6] for page in group.pages)))
-    return {"output": str(output), "setting": setting, "reads": list(ids), "values": values, "groups": saved}
+        if group.ids is None:
+            for read, value in group.reads:
+                if read not in ids:
+                    ids[read] = len(reads)
+                    reads.append(read)
+                    values.append(value)
+                else:
+                    values[ids[read]] = value       # changed: no kept group reads it
+            group_ids = array("i", [ids[read] for read, _ in group.reads])
+        else:
+            group_ids = group.ids
+        saved.append((group.key, group_ids, tuple(page[:6] for page in group.pages)))
+    used = set().union(*(group_ids for _, group_ids, _ in saved))
+    if 2 * len(used) < len(reads):
+        kept = sorted(used)
+        renumber = {old: new for new, old in enumerate(kept)}
+        reads, values = [reads[i] for i in kept], [values[i] for i in kept]
+        saved = [(key, array("i", map(renumber.__getitem__, group_ids)), pages) for key, group_ids, pages in saved]
+    return {"output": str(output), "setting": setting, "reads": reads, "values": values, "groups": saved}
 
 
 def updated_index(store: BuildCache, staging: Staging, site: Site, links: Links, urls: Urls,

@@ -199,11 +199,11 @@ def _shape(site: Site) -> tuple:
 
 
 def link(site: Site, previous: Links | None = None) -> tuple[Links, list[ContentError]]:
-    """Resolve the site's references; `previous` (the last build's links) is reused where nothing it
-    was made from changed."""
+    """Resolve the site's references; `previous` (the last build's links, its stories left out or not)
+    is reused where nothing it was made from changed."""
     shape = _shape(site)
     if previous is not None and previous.shape == shape:     # the same references as a build that passed
-        return dataclasses.replace(previous, stories=_stories(site, previous.stories)), []
+        return dataclasses.replace(previous, stories=_stories(site, previous.stories or None)), []
     errors = check_references(site)
     stories = _stories(site)
     by_actor = _reverse(stories, "actors")

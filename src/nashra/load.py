@@ -93,14 +93,32 @@ def _parse_yaml(path: Path, text: str, first_line: int) -> tuple[dict, dict[str,
     return {str(k): v for k, v in data.items()}, lines, item_lines
 
 
-def read_document(path: Path, section: str) -> RawDocument:
+class ParsedFrontMatter:
+    """Front matter text -> what _parse_yaml made of it: the last build's (`known`) and this build's (`used`,
+    which a build keeps in .nashra-cache/: YAML is most of the time spent reading a large site)."""
+
+    def __init__(self, known: dict | None = None):
+        self.known = known or {}
+        self.used: dict[str, tuple] = {}
+        self.parsed = 0                  # how many were not known
+
+    def get(self, path: Path, front: str) -> tuple[dict, dict[str, int], dict[str, list[int]]]:
+        found = self.known.get(front)
+        if found is None:
+            found = _parse_yaml(path, front, 2)
+            self.parsed += 1
+        self.used[front] = found
+        return found
+
+
+def read_document(path: Path, section: str, parsed: ParsedFrontMatter | None = None) -> RawDocument:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(path, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body, body_line = _split_front_matter(path, text)
-    meta, lines, item_lines = _parse_yaml(path, front, 2)
+    meta, lines, item_lines = parsed.get(path, front) if parsed is not None else _parse_yaml(path, front, 2)
     stem = path.name[:-len(".md")]
     return RawDocument(path, section, stem, meta, lines, item_lines, body, body_line)
 
@@ -122,15 +140,16 @@ def content_files(root: Path) -> dict[str, list[Path]]:
     return found
 
 
-def load_content(root: Path) -> tuple[dict[str, list[RawDocument]], list[ContentError]]:
-    """Read all content; return the documents that parsed and an error for each that did not."""
+def load_content(root: Path, parsed: ParsedFrontMatter | None = None) -> tuple[dict[str, list[RawDocument]], list[ContentError]]:
+    """Read all content; return the documents that parsed and an error for each that did not. `parsed`:
+    see read_document."""
     documents: dict[str, list[RawDocument]] = {}
     errors: list[ContentError] = []
     for section, paths in content_files(root).items():
         documents[section] = []
         for path in paths:
             try:
-                documents[section].append(read_document(path, section))
+                documents[section].append(read_document(path, section, parsed))
             except ContentError as exc:
                 errors.append(exc)
     return documents, errors
