@@ -187,8 +187,10 @@ def _digest(text: str) -> str:
 
 
 class BuildCache:
-    """.nashra-cache/ in the site: what a build may reuse from the last one, one file per part ("bodies": the
-    HTML of every article's Markdown; "words": what the search index read from it), each loaded when its
+    """.nashra-cache/ in the site: what a build may reuse from the last one, one file per part ("front": the
+    parsed front matter; "links": the reverse maps and related stories; "bodies": the HTML of every article's
+    Markdown; "words": what the search index read from it; and for the last output folder, "output": its
+    files, "index": the search index's state, "groups": what each group of pages read), each loaded when its
     stage starts and written when it ends, so no stage holds the others' part in memory. Every entry is
     keyed by a digest of what it was made from, so an entry is right whichever build wrote it. The files
     are named by nashra's version, Python's and the settings: any of them changing starts afresh. Safe to
