@@ -304,6 +304,8 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
     parsed = ParsedFrontMatter(store.load("front") if store is not None else None)
     documents, errors = load_content(root, parsed)
+    front = parsed.used if parsed.parsed or len(parsed.used) != len(parsed.known) else None
+    del parsed                               # the last build's: at 30,000 articles, 100 MB
     watch.lap("load")
     progress.stage("model")
     site, model_errors = make_site(config, documents, drafts)
@@ -315,11 +317,11 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     watch.lap("link")
     raise_if_any(errors + model_errors + link_errors + check_pages(site))
     if store is not None:
-        if parsed.parsed or len(parsed.used) != len(parsed.known):
-            store.save("front", parsed.used)
+        if front is not None:
+            store.save("front", front)
         if last_links is None or last_links.shape is not links.shape:
             store.save("links", {"links": dataclasses.replace(links, stories={})})
-    del parsed, last_links
+    del front, last_links
 
     statics = assets.static_files(layered(root, theme, "static"))
     fingerprinted = assets.fingerprint(statics) if fingerprint else {}
@@ -360,6 +362,8 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         trace = store is not None and remember_output
         last_table = store.load("groups") if trace and looks and manifest is not None else {}
         last_groups = kept_groups(last_table, Planner(inputs), setting, staging, set(groups))
+        last_table.pop("groups", None)       # saved_groups needs only its table of reads
+        release_memory()                     # before the workers fork: they would carry it
         planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
         def render_groups(planner: Planner, chunk: list[tuple]) -> list[GroupMade]:
