@@ -13,11 +13,12 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, NamedTuple
+from typing import Callable
 
 from . import __version__, assets, i18n, search
 from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError, raise_if_any
+from .groups import GroupMade, ReadTable, Written, kept_groups, saved_groups
 from .link import Links, link
 from .load import ParsedFrontMatter, load_content
 from .markup import Markup, MentionTable, Rendered, Target, plain_text
@@ -42,24 +43,6 @@ class BuildReport:
     rendered: int = 0              # pages rendered (the others were as the last build made them)
     unchanged: bool = False        # nothing had changed since the last build: nothing was done
     index_updated: bool = False    # the search index was the last build's brought up to date, not made afresh
-
-
-class Written(NamedTuple):
-    """A page written by a worker, as the build reports and checks it (see check_unique). Small, as tens
-    of thousands come back from the workers while the index is being made."""
-
-    url: str
-    kind: str
-    lang: str
-    source: str                  # the file it was made from ("" for none)
-    templated: bool              # rendered from a template (a page), not written as it is (a feed, JSON)
-    path: str                    # in the output folder
-    entry: Entry                 # the file as written (or kept)
-    rendered: bool               # rendered by this build (not kept from the last one)
-
-    @property
-    def sources(self) -> tuple[Path, ...]:
-        return (Path(self.source),) if self.source else ()
 
 
 class _Stopwatch:
@@ -361,17 +344,20 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         setting = _digest(looks + repr(urls.fingerprints)) if looks else ""
         trace = store is not None and remember_output
         last_table = store.load("groups") if trace and looks and manifest is not None else {}
-        last_groups = kept_groups(last_table, Planner(inputs), setting, staging, set(groups))
-        last_table.pop("groups", None)       # saved_groups needs only its table of reads
+        last_groups = kept_groups(last_table, Planner(inputs).value_digest, setting, staging, set(groups))
+        # The table of reads goes on from the last build's, which the kept groups' ids point into.
+        table = ReadTable(last_table.get("reads"), last_table.get("values")) if last_groups else ReadTable()
+        del last_table
         release_memory()                     # before the workers fork: they would carry it
         planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
-        def render_groups(planner: Planner, chunk: list[tuple]) -> list[GroupMade]:
+        def render_groups(planner: Planner, chunk: list[tuple]) -> tuple[ReadTable, list[GroupMade]]:
             """Plan a chunk of the planner's groups, render their pages and write them: a page's context
             lives only while it is rendered, so memory does not grow with the site. A page made from the
             same template and context as last time is neither rendered nor written (see write.Staging).
-            When traced, each group comes back with what it read (Planner.traced) and those values' digests."""
-            done = []
+            When traced, each group comes back with the ids of what it read (Planner.traced) in the chunk's
+            table of reads, which holds those values' digests."""
+            reads_here, done = ReadTable(), []
             for key in chunk:
                 jobs, reads = planner.traced(key) if trace else (planner.group(key), ())
                 pages = []
@@ -385,8 +371,14 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                                               render_page(env, job.template, job.context), made_from)
                     pages.append(Written(job.url, job.kind, job.lang, str(job.sources[0]) if job.sources else "",
                                          job.body is None, str(path), entry, rendered))
-                done.append(GroupMade(key, tuple((read, planner.value_digest(read)) for read in reads), tuple(pages)))
-            return done
+                ids = array("i", [reads_here.add(read, planner.value_digest(read)) for read in reads])
+                done.append(GroupMade(key, ids, tuple(pages)))
+            return reads_here, done
+
+        def merged(reads_here: ReadTable, done: list[GroupMade]) -> list[GroupMade]:
+            """A chunk's groups with their ids in the build's table."""
+            ids = table.take(reads_here)
+            return [group._replace(ids=array("i", map(ids.__getitem__, group.ids))) for group in done]
 
         def index(forked: bool) -> SearchFiles:
             progress.stage("index")
@@ -412,9 +404,11 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         todo = [key for key in groups if key[0] != "search" and key not in last_groups]
         chunks, index_files = map_beside(lambda chunk: render_groups(planners.setdefault("planner", Planner(inputs)), chunk),
                                          todo, index, workers, progress.advance, for_index_only)
-        made = {group.key: group for chunk in chunks for group in chunk}
-        made.update((group.key, group) for group in render_groups(Planner(dataclasses.replace(inputs, search=index_files)),
-                                                                  after_index))
+        made = {}
+        while chunks:                        # each chunk let go of once merged
+            made.update((group.key, group) for group in merged(*chunks.pop()))
+        made.update((group.key, group) for group in merged(*render_groups(
+            Planner(dataclasses.replace(inputs, search=index_files)), after_index)))
         progress.advance(len(after_index))
         made.update(last_groups)
         written = [page for key in groups for page in made[key].pages]
@@ -434,75 +428,9 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         store.save("index", {"output": str(output), "state": index_files.state})
         if looks:
             store.save("groups", saved_groups(output, setting, [made[key] for key in groups if key[0] != "search"],
-                                              last_table if last_groups else {}))
+                                              table))
     report.seconds = time.perf_counter() - started
     return report
-
-
-class GroupMade(NamedTuple):
-    """A planner group as a build made it: what it read, each with a digest of its value
-    (Planner.value_digest), and its pages as written. A group kept from the last build has instead the
-    ids of its reads in that build's table (`ids`, see saved_groups)."""
-
-    key: tuple
-    reads: tuple[tuple[tuple, bytes], ...]
-    pages: tuple[Written, ...]
-    ids: array | None = None
-
-
-# Groups made again by every build: they read what no trace records (the settings, the static files), and
-# are few and small.
-ALWAYS_MADE = frozenset({"root", "lost", "headers", "redirects", "robots", "search", "notfound"})
-
-
-def kept_groups(last: dict, planner: Planner, setting: str, staging: Staging,
-                wanted: set[tuple]) -> dict[tuple, GroupMade]:
-    """The groups of the last build into this output that would make the same pages now: each value they
-    read is as it was (under the same templates, strings and settings, `setting`), and each of their files
-    is in the output as that build left it. Their pages are kept without being planned. See saved_groups
-    for the layout."""
-    if last.get("output") != str(staging.output) or last.get("setting") != setting:
-        return {}
-    same = [planner.value_digest(read) == value for read, value in zip(last["reads"], last["values"])]
-    kept = {}
-    for key, ids, pages in last["groups"]:
-        if key[0] in ALWAYS_MADE or key not in wanted or not all(map(same.__getitem__, ids)):
-            continue
-        entries = [staging.kept(page[5]) for page in pages]
-        if None not in entries:
-            kept[key] = GroupMade(key, (), tuple(Written(*page, entry, False) for page, entry in zip(pages, entries)),
-                                  ids)
-    return kept
-
-
-def saved_groups(output: Path, setting: str, groups: list[GroupMade], last: dict) -> dict:
-    """What kept_groups reads at the next build: each distinct read once ("reads", with the digest of its
-    value in "values"), and each group as (key, the ids of its reads, its pages without their files'
-    entries). The table goes on from the last build's (`last`), which kept groups' ids point into, and is
-    made afresh when most of it is no longer read."""
-    reads, values = list(last.get("reads", ())), list(last.get("values", ()))
-    ids = {read: i for i, read in enumerate(reads)}
-    saved = []
-    for group in groups:
-        if group.ids is None:
-            for read, value in group.reads:
-                if read not in ids:
-                    ids[read] = len(reads)
-                    reads.append(read)
-                    values.append(value)
-                else:
-                    values[ids[read]] = value       # changed: no kept group reads it
-            group_ids = array("i", [ids[read] for read, _ in group.reads])
-        else:
-            group_ids = group.ids
-        saved.append((group.key, group_ids, tuple(page[:6] for page in group.pages)))
-    used = set().union(*(group_ids for _, group_ids, _ in saved))
-    if 2 * len(used) < len(reads):
-        kept = sorted(used)
-        renumber = {old: new for new, old in enumerate(kept)}
-        reads, values = [reads[i] for i in kept], [values[i] for i in kept]
-        saved = [(key, array("i", map(renumber.__getitem__, group_ids)), pages) for key, group_ids, pages in saved]
-    return {"output": str(output), "setting": setting, "reads": reads, "values": values, "groups": saved}
 
 
 def updated_index(store: BuildCache, staging: Staging, site: Site, links: Links, urls: Urls,
