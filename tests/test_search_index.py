@@ -216,3 +216,40 @@ def test_a_shelf_gives_back_what_was_put_on_it_across_absorbed_and_rekeyed_shelv
     assert [first.at(place) for place in places] == list(reads.values())[:-1] and "k1" not in first
     first.drop_openings()
     assert [first.at(place) for place in places] == [read._replace(opening=b"") for read in list(reads.values())[:-1]]
+
+
+def test_a_dumped_shelf_loads_mapped_and_dumps_again_with_new_reads(tmp_path, monkeypatch):
+    import os
+    from nashra.search import Shelf, _MappedBlock, read_article
+    reads = {f"k{i}": read_article(f"عنوان {i}", f"نص الخبر رقم {i} عن وزير الخارجية " * (i % 5 + 1)) for i in range(30)}
+    shelf = Shelf()
+    for key, read in reads.items():
+        shelf[key] = read
+    path = tmp_path / "words.pickle"
+    shelf.dump(path)
+    first_blocks = list(tmp_path.glob("words.pickle.blocks-*"))
+    loaded = Shelf.load(path)
+    assert len(first_blocks) == 1 and len(loaded) == len(reads)
+    assert all(loaded[key] == read for key, read in reads.items())
+    assert any(isinstance(block, _MappedBlock) for pair in loaded._blocks for block in pair)   # not read in
+    loaded.drop_openings()                      # a mapped block is left as it is
+    assert loaded["k3"] == reads["k3"]
+
+    # The next build's shelf: some of the last one's reads and one of its own, dumped over the last; once
+    # with copy_file_range, once without (as where the system has none).
+    for copying in (True, False):
+        if not copying:
+            monkeypatch.delattr(os, "copy_file_range", raising=False)
+        last = Shelf.load(path)
+        this = Shelf()
+        this["new"] = reads["new"] = read_article("جديد", "نص جديد تماما")
+        this.share(last, {key: key for key in list(reads)[:12]})
+        this.dump(path)
+        again = Shelf.load(path)
+        assert sorted(again._at) == sorted(["new", *list(reads)[:12]])
+        assert all(again[key] == reads[key] for key in again._at)
+        assert len(list(tmp_path.glob("words.pickle.blocks-*"))) == 1 and not first_blocks[0].exists()
+        assert not list(tmp_path.glob("*.tmp"))
+    empty = tmp_path / "empty.pickle"
+    Shelf().dump(empty)
+    assert len(Shelf.load(empty)) == 0

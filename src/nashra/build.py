@@ -180,7 +180,7 @@ class BuildCache:
     delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 8                           # the layout of what is kept: a change starts afresh
+    FORMAT = 9                           # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -199,11 +199,22 @@ class BuildCache:
             return {}                    # none yet, or unreadable: build without it
 
     def load_reads(self) -> search.Shelf:
-        """What the last build's index read of each article (the "words" part)."""
-        return self.load("words").get("reads", search.Shelf())
+        """What the last build's index read of each article (the "words" part, mapped: see Shelf.load)."""
+        try:
+            return search.Shelf.load(self._path("words"))
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+                KeyError):
+            return search.Shelf()
 
     def save_reads(self, reads: search.Shelf) -> None:
-        self.save("words", {"reads": reads})
+        try:
+            self.folder.mkdir(exist_ok=True)
+            reads.dump(self._path("words"))
+        except OSError:
+            return
+        for old in self.folder.glob("build-*-words.pickle*"):
+            if not old.name.startswith(self._path("words").name):
+                old.unlink(missing_ok=True)
 
     def manifest(self, output: Path) -> Manifest | None:
         """The record of the last build's output files, when it went to `output`."""
@@ -289,6 +300,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     documents, errors = load_content(root, parsed)
     front = parsed.used if parsed.parsed or len(parsed.used) != len(parsed.known) else None
     del parsed                               # the last build's: at 30,000 articles, 100 MB
+    release_memory()
     watch.lap("load")
     progress.stage("model")
     site, model_errors = make_site(config, documents, drafts)
@@ -320,6 +332,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     if store is not None:
         store.save("bodies", markup_cache.pop("stored"))
     del markup_cache, markdown
+    release_memory()                         # the Markdown and the last build's HTML
     watch.lap("markup")
     staging = Staging(output, manifest)
     files: dict[str, Entry] = {}          # output path -> the file as written or kept
@@ -351,12 +364,12 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         release_memory()                     # before the workers fork: they would carry it
         planners: dict[str, Planner] = {}      # one per process: each forked worker fills its own copy
 
-        def render_groups(planner: Planner, chunk: list[tuple]) -> tuple[ReadTable, list[GroupMade]]:
+        def render_groups(planner: Planner, chunk: list[tuple]) -> tuple[bytes, list[GroupMade]]:
             """Plan a chunk of the planner's groups, render their pages and write them: a page's context
             lives only while it is rendered, so memory does not grow with the site. A page made from the
             same template and context as last time is neither rendered nor written (see write.Staging).
             When traced, each group comes back with the ids of what it read (Planner.traced) in the chunk's
-            table of reads, which holds those values' digests."""
+            table of reads, which holds those values' digests (packed: see ReadTable.packed)."""
             reads_here, done = ReadTable(), []
             for key in chunk:
                 jobs, reads = planner.traced(key) if trace else (planner.group(key), ())
@@ -373,11 +386,12 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                                          job.body is None, str(path), entry, rendered))
                 ids = array("i", [reads_here.add(read, planner.value_digest(read)) for read in reads])
                 done.append(GroupMade(key, ids, tuple(pages)))
-            return reads_here, done
+            return reads_here.packed(), done
 
-        def merged(reads_here: ReadTable, done: list[GroupMade]) -> list[GroupMade]:
+        def merged(chunk: tuple[bytes, list[GroupMade]]) -> list[GroupMade]:
             """A chunk's groups with their ids in the build's table."""
-            ids = table.take(reads_here)
+            packed, done = chunk
+            ids = table.take(packed)
             return [group._replace(ids=array("i", map(ids.__getitem__, group.ids))) for group in done]
 
         def index(forked: bool) -> SearchFiles:
@@ -392,6 +406,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                 report.index_updated = True
                 if forked:
                     bodies.clear()
+                release_memory()             # before the workers' pages come back
             watch.lap("index")
             progress.stage("render+write", len(groups))
             progress.advance(len(last_groups))
@@ -403,11 +418,10 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
         todo = [key for key in groups if key[0] != "search" and key not in last_groups]
         chunks, index_files = map_beside(lambda chunk: render_groups(planners.setdefault("planner", Planner(inputs)), chunk),
-                                         todo, index, workers, progress.advance, for_index_only)
-        made = {}
-        while chunks:                        # each chunk let go of once merged
-            made.update((group.key, group) for group in merged(*chunks.pop()))
-        made.update((group.key, group) for group in merged(*render_groups(
+                                         todo, index, workers, progress.advance, for_index_only, receive=merged)
+        made = {group.key: group for done in chunks for group in done}
+        del chunks
+        made.update((group.key, group) for group in merged(render_groups(
             Planner(dataclasses.replace(inputs, search=index_files)), after_index)))
         progress.advance(len(after_index))
         made.update(last_groups)

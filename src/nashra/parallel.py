@@ -43,14 +43,17 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
 
 def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Callable[[bool], M],
                workers: int | None = None, progress: Callable[[int], None] | None = None,
-               worker_start: Callable[[], None] | None = None) -> tuple[list[R], M]:
+               worker_start: Callable[[], None] | None = None,
+               receive: Callable[[R], object] | None = None) -> tuple[list, M]:
     """map_chunks, and beside(forked) run in this process while the workers work (first, when the work runs
     inline): work that must be done in one process keeps a core busy that the workers would leave idle.
     `forked`: the workers run in processes of their own, with their own copy of this one's memory, so
     beside() may let go of what only the task needs, and worker_start(), run first in each worker, of
     what only beside() needs (a worker's copy of memory it never reads still counts as its own).
     beside() must not start workers of its own (forking beside the pool's threads is unsafe). progress()
-    hears of the chunks done once beside() has returned."""
+    hears of the chunks done once beside() has returned. receive(result), when given, is what is kept of
+    each chunk's result, made as it comes in: the main process need not hold every result as it came."""
+    receive = receive or (lambda result: result)
     if workers is None:
         workers = available_workers() if len(items) >= MIN_ITEMS else 1
     inline = workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods()
@@ -60,7 +63,7 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
         aside = beside(False)
         results = []
         for numbers in ranges:
-            results.append(task(items if count == 1 else [items[i] for i in numbers]))
+            results.append(receive(task(items if count == 1 else [items[i] for i in numbers])))
             if progress:
                 progress(len(numbers))
         return results, aside
@@ -77,7 +80,7 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
             aside = beside(True)
             results = []
             for numbers, result in zip(ranges, done):
-                results.append(result)
+                results.append(receive(result))
                 if progress:
                     progress(len(numbers))
             return results, aside

@@ -30,13 +30,17 @@ import hashlib
 import itertools
 import json
 import math
+import mmap
 import operator
+import os
+import pickle
+import secrets
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Callable, Hashable, Iterable, Iterator, Mapping, NamedTuple
 
 from . import arabic, i18n
@@ -619,7 +623,8 @@ class Shelf:
     each. A large site's add up to hundreds of MB, held from the markup stage to the postings: let go, a
     block goes back to the system at once, where tens of thousands of small objects freed among longer-lived
     ones would not (a render worker lets go of its copy as it starts). A markup worker fills a shelf that
-    the build takes in whole (absorb); a shelf is pickled whole into .nashra-cache/. Openings and words are
+    the build takes in whole (absorb); in .nashra-cache/ a shelf's blocks are one file that the next build
+    maps into memory (dump, load), so it reads the pages of only the _Reads it uses. Openings and words are
     kept in blocks of their own, so the openings can go before the postings are made."""
 
     def __init__(self) -> None:
@@ -627,7 +632,7 @@ class Shelf:
         self._at: dict = {}        # key -> (block, opening start, opening length, words start, words length, more)
 
     def __setitem__(self, key, read: _Read) -> None:
-        openings, words = self._blocks[-1]
+        openings, words = self._blocks[-1]         # always bytearrays: see share, load
         self._at[key] = (len(self._blocks) - 1, len(openings), len(read.opening), len(words), len(read.words),
                          read.more)
         openings += read.opening
@@ -681,17 +686,107 @@ class Shelf:
     def at(self, place: tuple) -> _Read:
         block, opening_start, opening, words_start, words, more = place
         openings_block, words_block = self._blocks[block]
-        with memoryview(openings_block) as openings_view, memoryview(words_block) as words_view:
+        with _view(openings_block) as openings_view, _view(words_block) as words_view:
             return _Read(openings_view[opening_start:opening_start + opening].tobytes(), more,
                          words_view[words_start:words_start + words].tobytes())
 
     def drop_openings(self) -> None:
         """Let go of every opening (and those of shelves sharing the blocks): at() then reads b"" for them."""
         for openings, _ in self._blocks:
-            openings.clear()
+            if isinstance(openings, bytearray):      # a mapped file's pages are the system's to drop
+                openings.clear()
 
     def clear(self) -> None:
         self._blocks, self._at = [(bytearray(), bytearray())], {}
+
+    def dump(self, path: Path) -> None:
+        """Write this shelf to `path` (its keys, and where their bytes are) and `path`.blocks-TOKEN (the
+        bytes), each file whole or not at all; other blocks files of `path` are removed. Bytes of a
+        loaded shelf are copied file to file by the system (os.copy_file_range, where there is one), not
+        through this process's memory."""
+        blocks = path.with_name(f"{path.name}.blocks-{secrets.token_hex(6)}")
+        layout = []
+        with open(blocks.with_suffix(".tmp"), "wb") as stream:
+            for pair in self._blocks:
+                for block in pair:
+                    layout.append((stream.tell(), len(block)))
+                    _write_block(stream, block)
+        os.replace(blocks.with_suffix(".tmp"), blocks)
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "wb") as stream:
+            pickle.dump({"blocks": blocks.name, "layout": layout, "at": self._at}, stream,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for old in path.parent.glob(f"{path.name}.blocks-*"):
+            if old != blocks:
+                old.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path) -> Shelf:
+        """The shelf `dump` wrote to `path`, its blocks mapped from their file (read only). Raises OSError,
+        or pickle's errors, when it is missing or unreadable."""
+        with open(path, "rb") as stream:
+            saved = pickle.load(stream)
+        shelf = cls()
+        source = _MappedFile(path.with_name(saved["blocks"]))
+        blocks = [source.block(start, length) for start, length in saved["layout"]]
+        shelf._blocks = list(zip(blocks[0::2], blocks[1::2])) + [(bytearray(), bytearray())]
+        shelf._at = saved["at"]
+        return shelf
+
+
+class _MappedFile:
+    """A blocks file of a dumped Shelf, mapped into memory."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as stream:
+            self.descriptor = os.dup(stream.fileno())     # for copy_file_range, while the map lives
+            size = os.fstat(self.descriptor).st_size
+            self.map = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+    def block(self, start: int, length: int) -> _MappedBlock:
+        return _MappedBlock(self, start, length)
+
+    def __del__(self):
+        os.close(self.descriptor)
+
+
+class _MappedBlock:
+    """Part of a _MappedFile: a Shelf block that is read, never appended to."""
+
+    __slots__ = ("file", "start", "length")
+
+    def __init__(self, file: _MappedFile, start: int, length: int):
+        self.file, self.start, self.length = file, start, length
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _view(block: bytearray | _MappedBlock) -> memoryview:
+    if isinstance(block, _MappedBlock):
+        return memoryview(block.file.map)[block.start:block.start + block.length]
+    return memoryview(block)
+
+
+def _write_block(stream, block: bytearray | _MappedBlock) -> None:
+    if not isinstance(block, _MappedBlock) or not block.length:
+        stream.write(block if isinstance(block, bytearray) else b"")
+        return
+    stream.flush()
+    copy = getattr(os, "copy_file_range", None)
+    start, left = block.start, block.length
+    try:
+        while copy is not None and left:
+            done = copy(block.file.descriptor, stream.fileno(), left, start)
+            if not done:
+                break
+            start, left = start + done, left - done
+    except OSError:
+        pass                                   # not between these files: copied below
+    stream.seek(0, os.SEEK_END)
+    with _view(block) as view:                # no copy_file_range, or it stopped short
+        stream.write(view[start - block.start:])
 
 
 @dataclass(frozen=True)
