@@ -172,12 +172,12 @@ def _digest(text: str) -> str:
 class BuildCache:
     """.nashra-cache/ in the site: what a build may reuse from the last one, one file per part ("front": the
     parsed front matter; "links": the reverse maps and related stories; "bodies": the HTML of every article's
-    Markdown; "words": what the search index read from it; and for the last output folder, "output": its
-    files, "index": the search index's state, "groups": what each group of pages read), each loaded when its
-    stage starts and written when it ends, so no stage holds the others' part in memory. Every entry is
-    keyed by a digest of what it was made from, so an entry is right whichever build wrote it. The files
-    are named by nashra's version, Python's and the settings: any of them changing starts afresh. Safe to
-    delete at any time."""
+    Markdown; "words": what the search index read from it, its bytes in a file beside it (Shelf.dump); and
+    for the last output folder, "output": its files, "index": the search index's state, "groups": what each
+    group of pages read), each loaded when its stage starts and written when it ends, so no stage holds the
+    others' part in memory. Every entry is keyed by a digest of what it was made from, so an entry is right
+    whichever build wrote it. The files are named by nashra's version, Python's and the settings: any of
+    them changing starts afresh. Safe to delete at any time."""
 
     FOLDER = ".nashra-cache"
     FORMAT = 9                           # the layout of what is kept: a change starts afresh
@@ -207,14 +207,20 @@ class BuildCache:
             return search.Shelf()
 
     def save_reads(self, reads: search.Shelf) -> None:
+        self._save_with(reads.dump, "words")
+
+    def _save_with(self, write: Callable[[Path], None], part: str) -> None:
+        """write(path) a part, then remove that part's files of other cache keys."""
         try:
             self.folder.mkdir(exist_ok=True)
-            reads.dump(self._path("words"))
+            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+            path = self._path(part)
+            write(path)
+            for old in self.folder.glob(f"build-*-{part}.pickle*"):
+                if not old.name.startswith(path.name):
+                    old.unlink()
         except OSError:
-            return
-        for old in self.folder.glob("build-*-words.pickle*"):
-            if not old.name.startswith(self._path("words").name):
-                old.unlink(missing_ok=True)
+            pass                         # a read-only site still builds; the next build starts afresh
 
     def manifest(self, output: Path) -> Manifest | None:
         """The record of the last build's output files, when it went to `output`."""
@@ -222,19 +228,13 @@ class BuildCache:
         return manifest if isinstance(manifest, Manifest) and manifest.output == str(output) else None
 
     def save(self, part: str, data: dict) -> None:
-        try:
-            self.folder.mkdir(exist_ok=True)
-            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-            path = self._path(part)
+        def write(path: Path) -> None:
             temporary = path.with_suffix(".tmp")
             with open(temporary, "wb") as stream:
                 pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, path)
-            for old in self.folder.glob(f"build-*-{part}.pickle"):
-                if old != path:
-                    old.unlink()
-        except OSError:
-            pass                         # a read-only site still builds; the next build starts afresh
+
+        self._save_with(write, part)
 
 
 def mention_table(site: Site, links: Links, urls: Urls, lang: str, actors, countries) -> MentionTable:

@@ -736,19 +736,15 @@ class Shelf:
 
 
 class _MappedFile:
-    """A blocks file of a dumped Shelf, mapped into memory."""
+    """A blocks file of a dumped Shelf, open (for copy_file_range) and mapped into memory."""
 
     def __init__(self, path: Path):
-        with open(path, "rb") as stream:
-            self.descriptor = os.dup(stream.fileno())     # for copy_file_range, while the map lives
-            size = os.fstat(self.descriptor).st_size
-            self.map = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.stream = open(path, "rb")
+        size = os.fstat(self.stream.fileno()).st_size
+        self.map = mmap.mmap(self.stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
 
     def block(self, start: int, length: int) -> _MappedBlock:
         return _MappedBlock(self, start, length)
-
-    def __del__(self):
-        os.close(self.descriptor)
 
 
 class _MappedBlock:
@@ -770,23 +766,24 @@ def _view(block: bytearray | _MappedBlock) -> memoryview:
 
 
 def _write_block(stream, block: bytearray | _MappedBlock) -> None:
-    if not isinstance(block, _MappedBlock) or not block.length:
-        stream.write(block if isinstance(block, bytearray) else b"")
+    if isinstance(block, bytearray):
+        stream.write(block)
         return
     stream.flush()
     copy = getattr(os, "copy_file_range", None)
     start, left = block.start, block.length
     try:
         while copy is not None and left:
-            done = copy(block.file.descriptor, stream.fileno(), left, start)
+            done = copy(block.file.stream.fileno(), stream.fileno(), left, start)
             if not done:
                 break
             start, left = start + done, left - done
     except OSError:
         pass                                   # not between these files: copied below
     stream.seek(0, os.SEEK_END)
-    with _view(block) as view:                # no copy_file_range, or it stopped short
-        stream.write(view[start - block.start:])
+    if left:                                   # no copy_file_range, or it stopped short
+        with _view(block) as view:
+            stream.write(view[start - block.start:])
 
 
 @dataclass(frozen=True)
