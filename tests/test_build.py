@@ -286,6 +286,41 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     assert all(path.read_bytes() != b"not a pickle" for path in cached)
 
 
+def test_the_cached_html_is_mapped_by_the_next_build_and_copied_file_to_file(make_site, tmp_path, monkeypatch):
+    """The "bodies" part keeps each article's packed HTML in a blocks file: the next build maps it, and
+    saving it again copies the unchanged bodies' bytes (in runs) instead of reading them in."""
+    import os
+
+    from nashra.build import BuildCache
+    from nashra.config import load_config
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            countries="[tr]", body=f"قالن في تركيا {i}. Kalin {i}.")
+             for i in range(1, 9) for lang in ("ar", "en")}
+    root = make_site(files)
+    build(root, tmp_path / "one")
+    blocks_files = list((root / ".nashra-cache").glob("build-*-bodies.pickle.blocks-*"))
+    store = BuildCache(root, load_config(root))
+    stored = store.load_bodies()
+    assert len(blocks_files) == 1 and len(stored) == 16
+    assert all(isinstance(body.packed, memoryview) for _, body in stored.values())
+    assert "في تركيا 5. <a class=\"mention\"" in stored[("s05", "en")][1].html
+
+    copied = []
+    real_copy = os.copy_file_range
+    monkeypatch.setattr(os, "copy_file_range", lambda *a: copied.append(a[2]) or real_copy(*a))
+    (root / "content/articles/s03.en.md").write_text(article("Story 3", date="2025-01-03", actors="[ibrahim-kalin]",
+                                                             countries="[tr]", body="A new text about Kalin."),
+                                                     encoding="utf-8")
+    build(root, tmp_path / "two")
+    assert 1 <= len(copied) <= 3             # the bodies before and after the edited one, each run at once
+    again = BuildCache(root, load_config(root)).load_bodies()
+    assert {key: body.html for key, (_, body) in again.items()} == \
+        {**{key: body.html for key, (_, body) in stored.items()}, ("s03", "en"): again[("s03", "en")][1].html}
+    assert "A new text" in again[("s03", "en")][1].html
+    assert not any(path.exists() for path in blocks_files)      # the last blocks file is gone
+
+
 def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(make_site, tmp_path):
     files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
                                                             date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",

@@ -220,7 +220,8 @@ def test_a_shelf_gives_back_what_was_put_on_it_across_absorbed_and_rekeyed_shelv
 
 def test_a_dumped_shelf_loads_mapped_and_dumps_again_with_new_reads(tmp_path, monkeypatch):
     import os
-    from nashra.search import Shelf, _MappedBlock, read_article
+    from nashra.blocks import MappedBlock
+    from nashra.search import Shelf, read_article
     reads = {f"k{i}": read_article(f"عنوان {i}", f"نص الخبر رقم {i} عن وزير الخارجية " * (i % 5 + 1)) for i in range(30)}
     shelf = Shelf()
     for key, read in reads.items():
@@ -231,7 +232,7 @@ def test_a_dumped_shelf_loads_mapped_and_dumps_again_with_new_reads(tmp_path, mo
     loaded = Shelf.load(path)
     assert len(first_blocks) == 1 and len(loaded) == len(reads)
     assert all(loaded[key] == read for key, read in reads.items())
-    assert any(isinstance(block, _MappedBlock) for pair in loaded._blocks for block in pair)   # not read in
+    assert any(isinstance(block, MappedBlock) for pair in loaded._blocks for block in pair)   # not read in
     loaded.drop_openings()                      # a mapped block is left as it is
     assert loaded["k3"] == reads["k3"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from . import __version__, assets, i18n, search
+from . import __version__, assets, blocks, i18n, search
 from .config import CONFIG_FILE, Config, load_config
 from .errors import ContentError, raise_if_any
 from .groups import GroupMade, ReadTable, Written, kept_groups, saved_groups
@@ -172,20 +172,21 @@ def _digest(text: str) -> str:
 class BuildCache:
     """.nashra-cache/ in the site: what a build may reuse from the last one, one file per part ("front": the
     parsed front matter; "links": the reverse maps and related stories; "bodies": the HTML of every article's
-    Markdown; "words": what the search index read from it, its bytes in a file beside it (Shelf.dump); and
-    for the last output folder, "output": its files, "index": the search index's state, "groups": what each
-    group of pages read), each loaded when its stage starts and written when it ends, so no stage holds the
+    Markdown, its bytes in a blocks file beside it (blocks.py); "words": what the search index read from it,
+    kept the same way (Shelf.dump); and for the last output folder, "output": its files, "index": the
+    search index's state, "groups": what each group of pages read), each loaded when its stage starts and written when it ends, so no stage holds the
     others' part in memory. Every entry is keyed by a digest of what it was made from, so an entry is right
     whichever build wrote it. The files are named by nashra's version, Python's and the settings: any of
     them changing starts afresh. Safe to delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 9                           # the layout of what is kept: a change starts afresh
+    FORMAT = 10                          # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
         self.key = _digest(repr((self.FORMAT, __version__, sys.version_info[:2], dataclasses.replace(config, base_url=""))))[:16]
         self.folder = root / self.FOLDER
+        self._mapped: dict = {}          # (slug, lang) -> (body, its bytes in the blocks file): see load_bodies
 
     def _path(self, part: str) -> Path:
         return self.folder / f"build-{self.key}-{part}.pickle"
@@ -197,6 +198,34 @@ class BuildCache:
             return data if isinstance(data, dict) else {}
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return {}                    # none yet, or unreadable: build without it
+
+    def load_bodies(self) -> dict:
+        """The last build's HTML of every article (the "bodies" part): {(slug, lang): (a digest of what it
+        was made from, Rendered)}, each body's packed HTML a view of the part's blocks file, mapped (see
+        blocks.py): a build that changes one article reads in only the HTML of the pages it renders."""
+        try:
+            record, pieces = blocks.load(self._path("bodies"))
+            stored = {}
+            for (key, made_from, first_paragraph, mentioned, html_digest), piece in zip(record["entries"], pieces):
+                body = Rendered(blocks.view(piece), first_paragraph, mentioned, html_digest)
+                stored[key] = (made_from, body)
+                self._mapped[key] = (body, piece)
+            return stored
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+                KeyError):
+            self._mapped.clear()
+            return {}
+
+    def save_bodies(self, stored: dict) -> None:
+        """Keep `stored` (as load_bodies returns it) for the next build: the HTML of a body loaded mapped
+        is copied file to file."""
+        entries, pieces = [], []
+        for key, (made_from, body) in stored.items():
+            loaded = self._mapped.get(key)
+            pieces.append(loaded[1] if loaded is not None and loaded[0] is body else body.packed)
+            entries.append((key, made_from, body.first_paragraph, body.mentioned, body.digest))
+        self._save_with(lambda path: blocks.dump(path, {"entries": entries}, pieces), "bodies")
+        self._mapped.clear()
 
     def load_reads(self) -> search.Shelf:
         """What the last build's index read of each article (the "words" part, mapped: see Shelf.load)."""
@@ -322,7 +351,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     fingerprinted = assets.fingerprint(statics) if fingerprint else {}
     urls = Urls(config.base_url, tuple((str(path), str(copy)) for path, (copy, _) in fingerprinted.items()))
     strings = i18n.load_strings(layered(root, theme, "i18n"), config.languages)
-    markup_cache = {"stored": store.load("bodies")} if store else None
+    markup_cache = {"stored": store.load_bodies()} if store else None
     progress.stage("markup", sum(len(story.versions) for story in links.stories.values()))
     words = search.Shelf()                # what the index reads of each article, read with its Markdown
     markdown = {(article.slug, article.lang): article.body for article in site.articles}
@@ -330,7 +359,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
     bodies, bios, page_bodies = render_bodies(site, links, urls, workers, markup_cache, progress.advance, words,
                                               markdown)
     if store is not None:
-        store.save("bodies", markup_cache.pop("stored"))
+        store.save_bodies(markup_cache.pop("stored"))
     del markup_cache, markdown
     release_memory()                         # the Markdown and the last build's HTML
     watch.lap("markup")

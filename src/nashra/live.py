@@ -154,7 +154,7 @@ class LiveBuild:
             # The first build reuses what `nashra build` left in .nashra-cache/ (read only: serve writes
             # nothing into the site); later rebuilds have their own caches in memory.
             store = BuildCache(self.root, self.config)
-            self._markup["stored"] = store.load("bodies")
+            self._markup["stored"] = store.load_bodies()
             self._words["stored"] = store.load_reads()
         bodies, bios, page_bodies = render_bodies(site, links, self.urls, self._workers(), self._markup)
         self._markup.pop("stored", None)

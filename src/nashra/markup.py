@@ -51,7 +51,8 @@ class Rendered:
     """Markdown made HTML. The HTML is kept compressed: every article's stays in a build's memory (and in
     each worker's), hundreds of MB of text on a large site, and a page reads it once."""
 
-    packed: bytes             # the HTML, packed (see `pack`, `of` and `html`)
+    packed: bytes | memoryview    # the HTML, packed (see `pack`, `of` and `html`), or a view of it mapped
+                                  # from .nashra-cache/ (build.BuildCache.load_bodies)
     first_paragraph: str      # plain text, for summaries
     mentioned: tuple[tuple[str, str], ...] = ()
     digest: bytes = b""       # of the packed HTML: what the search index keys the words read from it by

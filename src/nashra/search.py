@@ -30,11 +30,7 @@ import hashlib
 import itertools
 import json
 import math
-import mmap
 import operator
-import os
-import pickle
-import secrets
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -43,7 +39,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Callable, Hashable, Iterable, Iterator, Mapping, NamedTuple
 
-from . import arabic, i18n
+from . import arabic, blocks, i18n
 from .link import Links
 from .markup import Rendered, pack, plain_text, unpack
 from .model import Actor, Article, Country, Site, name_in
@@ -686,7 +682,7 @@ class Shelf:
     def at(self, place: tuple) -> _Read:
         block, opening_start, opening, words_start, words, more = place
         openings_block, words_block = self._blocks[block]
-        with _view(openings_block) as openings_view, _view(words_block) as words_view:
+        with blocks.view(openings_block) as openings_view, blocks.view(words_block) as words_view:
             return _Read(openings_view[opening_start:opening_start + opening].tobytes(), more,
                          words_view[words_start:words_start + words].tobytes())
 
@@ -700,90 +696,19 @@ class Shelf:
         self._blocks, self._at = [(bytearray(), bytearray())], {}
 
     def dump(self, path: Path) -> None:
-        """Write this shelf to `path` (its keys, and where their bytes are) and `path`.blocks-TOKEN (the
-        bytes), each file whole or not at all; other blocks files of `path` are removed. Bytes of a
-        loaded shelf are copied file to file by the system (os.copy_file_range, where there is one), not
-        through this process's memory."""
-        blocks = path.with_name(f"{path.name}.blocks-{secrets.token_hex(6)}")
-        layout = []
-        with open(blocks.with_suffix(".tmp"), "wb") as stream:
-            for pair in self._blocks:
-                for block in pair:
-                    layout.append((stream.tell(), len(block)))
-                    _write_block(stream, block)
-        os.replace(blocks.with_suffix(".tmp"), blocks)
-        temporary = path.with_suffix(".tmp")
-        with open(temporary, "wb") as stream:
-            pickle.dump({"blocks": blocks.name, "layout": layout, "at": self._at}, stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        for old in path.parent.glob(f"{path.name}.blocks-*"):
-            if old != blocks:
-                old.unlink(missing_ok=True)
+        """Write this shelf to `path` (its keys, and where their bytes are) and a blocks file beside it
+        (blocks.dump): the bytes of a loaded shelf are copied file to file, not read in."""
+        blocks.dump(path, {"at": self._at}, (block for pair in self._blocks for block in pair))
 
     @classmethod
     def load(cls, path: Path) -> Shelf:
         """The shelf `dump` wrote to `path`, its blocks mapped from their file (read only). Raises OSError,
         or pickle's errors, when it is missing or unreadable."""
-        with open(path, "rb") as stream:
-            saved = pickle.load(stream)
+        saved, pieces = blocks.load(path)
         shelf = cls()
-        source = _MappedFile(path.with_name(saved["blocks"]))
-        blocks = [source.block(start, length) for start, length in saved["layout"]]
-        shelf._blocks = list(zip(blocks[0::2], blocks[1::2])) + [(bytearray(), bytearray())]
+        shelf._blocks = list(zip(pieces[0::2], pieces[1::2])) + [(bytearray(), bytearray())]
         shelf._at = saved["at"]
         return shelf
-
-
-class _MappedFile:
-    """A blocks file of a dumped Shelf, open (for copy_file_range) and mapped into memory."""
-
-    def __init__(self, path: Path):
-        self.stream = open(path, "rb")
-        size = os.fstat(self.stream.fileno()).st_size
-        self.map = mmap.mmap(self.stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-
-    def block(self, start: int, length: int) -> _MappedBlock:
-        return _MappedBlock(self, start, length)
-
-
-class _MappedBlock:
-    """Part of a _MappedFile: a Shelf block that is read, never appended to."""
-
-    __slots__ = ("file", "start", "length")
-
-    def __init__(self, file: _MappedFile, start: int, length: int):
-        self.file, self.start, self.length = file, start, length
-
-    def __len__(self) -> int:
-        return self.length
-
-
-def _view(block: bytearray | _MappedBlock) -> memoryview:
-    if isinstance(block, _MappedBlock):
-        return memoryview(block.file.map)[block.start:block.start + block.length]
-    return memoryview(block)
-
-
-def _write_block(stream, block: bytearray | _MappedBlock) -> None:
-    if isinstance(block, bytearray):
-        stream.write(block)
-        return
-    stream.flush()
-    copy = getattr(os, "copy_file_range", None)
-    start, left = block.start, block.length
-    try:
-        while copy is not None and left:
-            done = copy(block.file.stream.fileno(), stream.fileno(), left, start)
-            if not done:
-                break
-            start, left = start + done, left - done
-    except OSError:
-        pass                                   # not between these files: copied below
-    stream.seek(0, os.SEEK_END)
-    if left:                                   # no copy_file_range, or it stopped short
-        with _view(block) as view:
-            stream.write(view[start - block.start:])
 
 
 @dataclass(frozen=True)
