@@ -439,6 +439,10 @@ def test_a_rebuild_plans_only_the_groups_that_read_something_changed(make_site, 
         return len(traced)
 
     assert rebuilt(1, ("content/articles/s03.ar.md", "قالن في تركيا 3.", "نص آخر.")) < everything / 3
+    # A paragraph added below the first: the lists that show the story (its card) are kept.
+    rebuilt(1, ("content/articles/s08.ar.md", "Kalin 8.", "Kalin 8.\n\nفقرة ثانية."))
+    lists = {key for key in traced if key[0] in ("home", "actor", "country", "actors", "countries")}
+    assert ("article", "s08", "ar") in traced and lists == set()
     changes = [
         ("content/actors/ibrahim-kalin.md", "Head of Turkish intelligence", "Former head"),      # a role on cards
         ("content/countries/ly.md", "Libya", "State of Libya"),

@@ -119,15 +119,17 @@ class Planner:
         return simple[kind]()
 
     def _item_made_from(self, slug: str, lang: str) -> tuple | None:
-        """What _item(slug, lang) is made from, as the digests of the reads it is made of (besides the
-        templates, strings and settings): a site has as many items as articles, and digesting these is
-        several times quicker than making each item."""
+        """What _item(slug, lang) is made from besides the templates, strings and settings: the fields of
+        its article it shows, and the digests of its actors' and countries' refs. A site has as many items
+        as articles, and digesting these is several times quicker than making each item. Not the whole
+        article: an edit below a body's first paragraph leaves every list that shows the story as it was."""
         story = self.inputs.links.stories.get(slug)
         if story is None:
             return None
         article = story.version(lang, self.languages)
-        return (self.urls.article(article.lang, slug), lang, self.value_digest(("article", slug, article.lang)),
-                story.actors[:CARD_ACTORS], story.countries,
+        return (self.urls.article(article.lang, slug), lang, article.title, article.date,
+                article.summary or self.inputs.bodies[(slug, article.lang)].first_paragraph,
+                article.source.name if article.source else "", story.actors[:CARD_ACTORS], story.countries,
                 [self.value_digest(("actor_ref", a, lang)) for a in story.actors[:CARD_ACTORS]],
                 [self.value_digest(("country_ref", c, lang)) for c in story.countries])
 
