@@ -321,6 +321,25 @@ def test_the_cached_html_is_mapped_by_the_next_build_and_copied_file_to_file(mak
     assert not any(path.exists() for path in blocks_files)      # the last blocks file is gone
 
 
+def test_a_cache_part_is_pickled_a_slice_at_a_time_and_loads_whole(make_site, monkeypatch):
+    """Long lists and dicts of a part are written in slices (the pickler's memory of what it wrote stays
+    small); loaded, the part is as saved, and a part cut short loads as nothing."""
+    from nashra.build import BuildCache
+    from nashra.config import load_config
+    root = make_site({"content/articles/a.ar.md": article("خبر")})
+    store = BuildCache(root, load_config(root))
+    monkeypatch.setattr(BuildCache, "SLICE", 3)
+    shared = ("actor", "kalin")
+    data = {"reads": [(shared, i) for i in range(10)], "files": {f"f{i}": i for i in range(7)},
+            "short": [1, 2], "output": "public"}
+    store.save("groups", data)
+    path = next((root / ".nashra-cache").glob("build-*-groups.pickle"))
+    assert store.load("groups") == data
+    whole = path.read_bytes()
+    path.write_bytes(whole[:len(whole) * 2 // 3])
+    assert store.load("groups") == {}
+
+
 def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(make_site, tmp_path):
     files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
                                                             date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
