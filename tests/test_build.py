@@ -291,8 +291,10 @@ def test_the_cached_html_is_mapped_by_the_next_build_and_copied_file_to_file(mak
     saving it again copies the unchanged bodies' bytes (in runs) instead of reading them in."""
     import os
 
+    from nashra import blocks
     from nashra.build import BuildCache
     from nashra.config import load_config
+    monkeypatch.setattr(blocks, "SLICE", 5)      # the record of 16 bodies, a few at a time
     files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
                                                             date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
                                                             countries="[tr]", body=f"قالن في تركيا {i}. Kalin {i}.")
@@ -324,11 +326,12 @@ def test_the_cached_html_is_mapped_by_the_next_build_and_copied_file_to_file(mak
 def test_a_cache_part_is_pickled_a_slice_at_a_time_and_loads_whole(make_site, monkeypatch):
     """Long lists and dicts of a part are written in slices (the pickler's memory of what it wrote stays
     small); loaded, the part is as saved, and a part cut short loads as nothing."""
+    from nashra import blocks
     from nashra.build import BuildCache
     from nashra.config import load_config
     root = make_site({"content/articles/a.ar.md": article("خبر")})
     store = BuildCache(root, load_config(root))
-    monkeypatch.setattr(BuildCache, "SLICE", 3)
+    monkeypatch.setattr(blocks, "SLICE", 3)
     shared = ("actor", "kalin")
     data = {"reads": [(shared, i) for i in range(10)], "files": {f"f{i}": i for i in range(7)},
             "short": [1, 2], "output": "public"}

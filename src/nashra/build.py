@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
 import json
 import os
 import pickle
@@ -181,7 +180,7 @@ class BuildCache:
     them changing starts afresh. Safe to delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 11                          # the layout of what is kept: a change starts afresh
+    FORMAT = 12                          # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -196,13 +195,7 @@ class BuildCache:
         """A part as `save` wrote it, or {} when there is none or it is unreadable."""
         try:
             with open(self._path(part), "rb") as stream:
-                data, sizes = pickle.load(stream)
-                for name, size in sizes.items():
-                    whole = data[name] = [] if size[0] == "list" else {}
-                    add = whole.extend if size[0] == "list" else whole.update
-                    while len(whole) < size[1]:
-                        add(pickle.load(stream))
-            return data if isinstance(data, dict) else {}
+                return blocks.read_record(stream)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
                 IndexError, KeyError):
             return {}                    # none yet, or unreadable: build without it
@@ -266,26 +259,12 @@ class BuildCache:
             return None
         return Manifest(saved["output"], saved["inputs"], saved["files"], saved["summary"])
 
-    SLICE = 10_000                       # entries of a long list or dict pickled at once (see save)
-
     def save(self, part: str, data: dict) -> None:
-        """Keep `data` as the part, for `load`. Its long lists and dicts are pickled a slice at a time: the
-        pickler remembers every object it has written, which for the groups' millions of reads at 30,000
-        articles took 100 MB more while they were saved."""
-        long = {name: value for name, value in data.items()
-                if isinstance(value, (list, dict)) and len(value) > self.SLICE}
-
+        """Keep `data` as the part, for `load` (pickled a slice at a time: blocks.write_record)."""
         def write(path: Path) -> None:
             temporary = path.with_suffix(".tmp")
             with open(temporary, "wb") as stream:
-                head = {name: value for name, value in data.items() if name not in long}
-                sizes = {name: ("list" if isinstance(value, list) else "dict", len(value)) for name, value in long.items()}
-                pickle.dump((head, sizes), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                for value in long.values():
-                    items = iter(value if isinstance(value, list) else value.items())
-                    while piece := list(itertools.islice(items, self.SLICE)):
-                        pickle.dump(piece if isinstance(value, list) else dict(piece), stream,
-                                    protocol=pickle.HIGHEST_PROTOCOL)
+                blocks.write_record(stream, data)
             os.replace(temporary, path)
 
         self._save_with(write, part)
