@@ -332,8 +332,7 @@ def test_a_cache_part_is_pickled_a_slice_at_a_time_and_loads_whole(make_site, mo
     root = make_site({"content/articles/a.ar.md": article("خبر")})
     store = BuildCache(root, load_config(root))
     monkeypatch.setattr(blocks, "SLICE", 3)
-    shared = ("actor", "kalin")
-    data = {"reads": [(shared, i) for i in range(10)], "files": {f"f{i}": i for i in range(7)},
+    data = {"reads": [("actor", "kalin", i) for i in range(10)], "files": {f"f{i}": i for i in range(7)},
             "short": [1, 2], "output": "public"}
     store.save("groups", data)
     path = next((root / ".nashra-cache").glob("build-*-groups.pickle"))

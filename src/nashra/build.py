@@ -169,15 +169,20 @@ def _digest(text: str) -> str:
     return digest(text.encode("utf-8", "surrogatepass"))
 
 
+# What loading a part of .nashra-cache/ that is missing, damaged or of another layout may raise.
+UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+              IndexError, KeyError)
+
+
 class BuildCache:
     """.nashra-cache/ in the site: what a build may reuse from the last one, one file per part ("front": the
     parsed front matter; "links": the reverse maps and related stories; "bodies": the HTML of every article's
     Markdown, its bytes in a blocks file beside it (blocks.py); "words": what the search index read from it,
     kept the same way (Shelf.dump); and for the last output folder, "output": its files, "index": the
-    search index's state, "groups": what each group of pages read), each loaded when its stage starts and written when it ends, so no stage holds the
-    others' part in memory. Every entry is keyed by a digest of what it was made from, so an entry is right
-    whichever build wrote it. The files are named by nashra's version, Python's and the settings: any of
-    them changing starts afresh. Safe to delete at any time."""
+    search index's state, "groups": what each group of pages read), each loaded when its stage starts and
+    written when it ends, so no stage holds the others' part in memory. Every entry is keyed by a digest of
+    what it was made from, so an entry is right whichever build wrote it. The files are named by nashra's
+    version, Python's and the settings: any of them changing starts afresh. Safe to delete at any time."""
 
     FOLDER = ".nashra-cache"
     FORMAT = 12                          # the layout of what is kept: a change starts afresh
@@ -196,8 +201,7 @@ class BuildCache:
         try:
             with open(self._path(part), "rb") as stream:
                 return blocks.read_record(stream)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
-                IndexError, KeyError):
+        except UNREADABLE:
             return {}                    # none yet, or unreadable: build without it
 
     def load_bodies(self) -> dict:
@@ -212,8 +216,7 @@ class BuildCache:
                 stored[key] = (made_from, body)
                 self._mapped[key] = (body, piece)
             return stored
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
-                KeyError):
+        except UNREADABLE:
             self._mapped.clear()
             return {}
 
@@ -232,8 +235,7 @@ class BuildCache:
         """What the last build's index read of each article (the "words" part, mapped: see Shelf.load)."""
         try:
             return search.Shelf.load(self._path("words"))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
-                KeyError):
+        except UNREADABLE:
             return search.Shelf()
 
     def save_reads(self, reads: search.Shelf) -> None:
