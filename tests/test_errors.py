@@ -5,6 +5,7 @@ import pytest
 from nashra.build import build
 from nashra.cli import main
 from nashra.errors import BuildError
+from nashra.load import ParsedFrontMatter, load_content
 
 from helpers import article
 
@@ -134,3 +135,16 @@ def test_a_broken_template_names_its_file_and_line(make_site, capsys, template, 
     assert (error.path, error.line) == (root / "templates/page.html", line) and message in error.message
     assert main(["build", str(root)]) == 1
     assert f"templates/page.html:{line}: template error" in capsys.readouterr().err
+
+
+def test_front_matter_parsed_by_workers_is_named_by_its_own_file(make_site):
+    """load_content parses new front matter on several cores: each bad file is still named with its line,
+    also when two files hold the same bad front matter, and the good ones load as they do on one core."""
+    bad = '---\ntitle: "ok"\ndate: 2025-01-01\nactors: [a, b\n---\nنص\n'
+    root = make_site({"content/articles/a.ar.md": bad, "content/articles/b.ar.md": bad,
+                      "content/articles/c.ar.md": article("good")})
+    documents, errors = load_content(root, ParsedFrontMatter(), workers=2)
+    assert sorted((e.path.name, e.line) for e in errors) == [("a.ar.md", 5), ("b.ar.md", 5)]
+    assert all("not valid YAML" in e.message for e in errors)
+    assert [d.path.name for d in documents["articles"]] == ["c.ar.md"]
+    assert (documents, errors) == load_content(root, ParsedFrontMatter(), workers=1)

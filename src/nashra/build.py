@@ -332,7 +332,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         return report
 
     parsed = ParsedFrontMatter(store.load("front").get("parsed") if store is not None else None)
-    documents, errors = load_content(root, parsed)
+    documents, errors = load_content(root, parsed, workers)
     front = parsed.used if parsed.parsed or len(parsed.used) != len(parsed.known) else None
     del parsed                               # the last build's: at 30,000 articles, 100 MB
     release_memory()

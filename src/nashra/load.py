@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
+from .parallel import in_order, map_chunks
 
 SECTIONS = ("articles", "actors", "countries", "pages")
 
@@ -110,17 +112,30 @@ class ParsedFrontMatter:
         self.used[front] = found
         return found
 
+    def learn(self, front: str, found: tuple) -> None:
+        """What _parse_yaml made of `front`, parsed elsewhere (by load_content's workers)."""
+        self.known[front] = found
+        self.parsed += 1
 
-def read_document(path: Path, section: str, parsed: ParsedFrontMatter | None = None) -> RawDocument:
+
+def _read_text(path: Path) -> tuple[str, str, int]:
+    """A content file's front matter, its body and the body's first line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(path, None, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    front, body, body_line = _split_front_matter(path, text)
-    meta, lines, item_lines = parsed.get(path, front) if parsed is not None else _parse_yaml(path, front, 2)
-    stem = path.name[:-len(".md")]
-    return RawDocument(path, section, stem, meta, lines, item_lines, body, body_line)
+    return _split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _document(path: Path, section: str, body: str, body_line: int, parsed: tuple) -> RawDocument:
+    meta, lines, item_lines = parsed
+    return RawDocument(path, section, path.name[:-len(".md")], meta, lines, item_lines, body, body_line)
+
+
+def read_document(path: Path, section: str, parsed: ParsedFrontMatter | None = None) -> RawDocument:
+    front, body, body_line = _read_text(path)
+    return _document(path, section, body, body_line,
+                     parsed.get(path, front) if parsed is not None else _parse_yaml(path, front, 2))
 
 
 def is_temporary(path: Path) -> bool:
@@ -140,16 +155,41 @@ def content_files(root: Path) -> dict[str, list[Path]]:
     return found
 
 
-def load_content(root: Path, parsed: ParsedFrontMatter | None = None) -> tuple[dict[str, list[RawDocument]], list[ContentError]]:
+def load_content(root: Path, parsed: ParsedFrontMatter | None = None,
+                 workers: int | None = None) -> tuple[dict[str, list[RawDocument]], list[ContentError]]:
     """Read all content; return the documents that parsed and an error for each that did not. `parsed`:
-    see read_document."""
-    documents: dict[str, list[RawDocument]] = {}
+    see read_document. The files are read here, and the front matter that `parsed` does not know is parsed
+    on `workers` cores (parallel.py: YAML is most of the time spent reading a large site afresh)."""
     errors: list[ContentError] = []
+    read: list[tuple[str, Path, str, str, int]] = []
     for section, paths in content_files(root).items():
-        documents[section] = []
         for path in paths:
             try:
-                documents[section].append(read_document(path, section, parsed))
+                read.append((section, path, *_read_text(path)))
             except ContentError as exc:
                 errors.append(exc)
+    parsed = parsed if parsed is not None else ParsedFrontMatter()
+    new = list({front: path for _, path, front, _, _ in read if front not in parsed.known}.items())
+    found = dict(zip((front for front, _ in new), in_order(map_chunks(_parse_each, new, workers))))
+    documents: dict[str, list[RawDocument]] = {section: [] for section in SECTIONS}
+    for section, path, front, body, body_line in read:
+        made = found.get(front)
+        if isinstance(made, ContentError):
+            errors.append(made if made.path == path else dataclasses.replace(made, path=path))
+            continue
+        if made is not None:
+            parsed.learn(front, made)
+            del found[front]
+        documents[section].append(_document(path, section, body, body_line, parsed.get(path, front)))
     return documents, errors
+
+
+def _parse_each(chunk: list[tuple[str, Path]]) -> list[tuple | ContentError]:
+    """_parse_yaml of each (front matter, a file it is from); a ContentError in place of one that fails."""
+    out: list[tuple | ContentError] = []
+    for front, path in chunk:
+        try:
+            out.append(_parse_yaml(path, front, 2))
+        except ContentError as exc:
+            out.append(exc)
+    return out
