@@ -523,3 +523,33 @@ def test_a_failed_build_leaves_the_cache_alone(make_site, tmp_path):
     with pytest.raises(Exception):
         build(root, tmp_path / "two")
     assert [path.read_bytes() for path in cached] == before
+
+
+def test_a_page_digest_stands_cards_and_bodies_in_by_their_value_digests(make_site, tmp_path, monkeypatch):
+    """A page's digest (what the next build compares to skip rendering it) is made from the value digest of
+    each card, ref and article body its context holds, not from their text; a changed title still changes
+    the digest of every page that shows the story's card."""
+    import nashra.build as build_module
+    seen = {}
+    original = build_module._page_digest
+
+    def spy(looks, job, planner):
+        made = original(looks, job, planner)
+        seen[job.url] = (job, planner, made)
+        return made
+
+    monkeypatch.setattr(build_module, "_page_digest", spy)
+    root = make_site(SITE)
+    build(root, tmp_path / "one", workers=1)
+    home, planner, made = seen["/en/"]
+    cards = planner.digestible(home.context["items"])
+    assert cards and all(card == "\0" + planner.value_digest(("item", item["url"].split("/")[-2], "en")).hex()
+                         for card, item in zip(cards, home.context["items"]))
+    page, planner, _ = seen["/ar/articles/kalin-visit/"]
+    standing = planner.digestible(page.context)
+    assert standing["article"]["body"].startswith("\0") and len(standing["article"]["body"]) == 33
+    assert all(ref.startswith("\0") for ref in standing["actors"] + standing["countries"])
+    (root / "content/articles/kalin-visit.en.md").write_text(KALIN_EN.replace("discuss stability", "talk"),
+                                                             encoding="utf-8")
+    build(root, tmp_path / "two", workers=1)
+    assert seen["/en/"][2] != made

@@ -411,7 +411,7 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
                 pages = []
                 for job in jobs:
                     path = urls.output_path(job.url)
-                    made_from = _page_digest(looks, job) if looks and job.body is None else ""
+                    made_from = _page_digest(looks, job, planner) if looks and job.body is None else ""
                     entry = staging.unchanged(path, made_from)
                     rendered = entry is None and job.body is None
                     if entry is None:
@@ -531,10 +531,11 @@ def updated_index(store: BuildCache, staging: Staging, site: Site, links: Links,
     return made
 
 
-def _page_digest(looks: str, job: PageJob) -> str:
+def _page_digest(looks: str, job: PageJob, planner: Planner) -> str:
     """What a page is made from, as a digest: its template and context (the UI strings, `t`, are in
-    `looks`). As JSON, which unlike pickle does not depend on which equal values are the same object."""
-    context = {key: value for key, value in job.context.items() if key != "t"}
+    `looks`), with the planner's shared values as their digests (Planner.digestible). As JSON, which unlike
+    pickle does not depend on which equal values are the same object."""
+    context = {key: planner.digestible(value) for key, value in job.context.items() if key != "t"}
     return digest((looks + job.template + json.dumps(context, ensure_ascii=False, check_circular=False,
                                                      default=_plain)).encode("utf-8", "surrogatepass"))
 
