@@ -260,7 +260,7 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
     cached = sorted((root / ".nashra-cache").glob("build-*.pickle"))
     assert [p.name.rsplit("-", 1)[1] for p in cached] == ["bodies.pickle", "front.pickle", "groups.pickle",
                                                                  "index.pickle", "links.pickle", "output.pickle",
-                                                                 "words.pickle"]
+                                                                 "stamps.pickle", "words.pickle"]
     assert (root / ".nashra-cache/.gitignore").read_text() == "*\n"
     # An edited body: only that article's Markdown is rendered again.
     (root / "content/articles/s03.ar.md").write_text(article("خبر 3", date="2025-01-03", actors="[ibrahim-kalin]",
@@ -386,6 +386,65 @@ def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(mak
     with pytest.raises(BuildError):
         build(root, out)
     assert tree(out) == before_failure and not list(tmp_path.glob(".public.*"))
+
+
+def test_a_source_is_read_again_whenever_its_stat_changed(tmp_path, monkeypatch):
+    """stamps.FileDigests: a file known by its stat is not read; one rewritten to the same size with its
+    modification time set back is (its change time moved), and one changed just now is not remembered."""
+    import os
+
+    from nashra import stamps
+    path = tmp_path / "a.md"
+    path.write_text("one", encoding="utf-8")
+    fresh = stamps.FileDigests()
+    first = fresh.of(str(path))
+    assert fresh.read == 1 and fresh.remembered == {} and fresh.changed is False    # changed within 3 s
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)
+    known = stamps.FileDigests()
+    assert known.of(str(path)) == first and str(path) in known.remembered and known.changed
+    again = stamps.FileDigests(known.remembered)
+    assert again.of(str(path)) == first and again.read == 0 and not again.changed
+    times = path.stat()
+    path.write_text("two", encoding="utf-8")
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert path.stat().st_size == times.st_size and path.stat().st_mtime_ns == times.st_mtime_ns
+    after = stamps.FileDigests(known.remembered)
+    assert after.of(str(path)) != first and after.read == 1 and after.changed
+
+
+def test_a_rebuild_reads_only_the_sources_whose_stat_changed(make_site, tmp_path, monkeypatch):
+    """The build's digest of its sources comes from .nashra-cache/'s stamps: after an edit only that file
+    is read to digest it, and the edit is built, even with its size and modification time as they were."""
+    import os
+
+    from nashra import stamps
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            countries="[tr]", body=f"قالن في تركيا {i}. Kalin {i}.")
+             for i in range(1, 7) for lang in ("ar", "en")}
+    root, out = make_site(files), tmp_path / "public"
+    build(root, out)
+    digested = []
+    original = stamps.FileDigests.of
+
+    def of(self, path):
+        before = self.read
+        found = original(self, path)
+        if self.read != before:
+            digested.append(path)
+        return found
+
+    monkeypatch.setattr(stamps.FileDigests, "of", of)
+    assert build(root, out).unchanged and digested == []
+    edited = root / "content/articles/s03.en.md"
+    times = edited.stat()
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Kalin 3.", "Kalin 9."), encoding="utf-8")
+    os.utime(edited, ns=(times.st_atime_ns, times.st_mtime_ns))
+    report = build(root, out)
+    assert not report.unchanged and digested == [str(edited)]
+    assert "Kalin 9." in (out / "en/articles/s03/index.html").read_text(encoding="utf-8")
+    assert tree(out) == tree(build(root, tmp_path / "cold", cache=False).output)
 
 
 def test_a_rebuild_brings_the_last_search_index_up_to_date(make_site, tmp_path):

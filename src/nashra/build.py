@@ -27,6 +27,7 @@ from .parallel import map_beside, release_memory
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
 from .search import SearchFiles, build_index
+from .stamps import FileDigests
 from .render import environment, layered, render_page, theme_dir
 from .urls import Urls
 from .write import Entry, Manifest, Staging, digest, output_matches, walk_files
@@ -119,7 +120,7 @@ def render_bodies(site: Site, links: Links, urls: Urls, workers: int | None = No
     if stored is not None:
         shared = _digest(repr((sorted((lang, sorted((k, sorted(v)) for k, v in table.items()))
                                       for lang, table in links.mention_names.items()), urls.base_path)))
-        digests = {key: _digest(shared + repr(stamp(*key)[:4])) for key in keys}
+        digests = {key: _stamp_digest(shared, stamp(*key)) for key in keys}
         reused = {key for key in todo if stored.get(key, ("",))[0] == digests[key]}
         for key in reused:
             articles[key] = (recipe(key), stored[key][1], links.stories[key[0]])
@@ -169,6 +170,14 @@ def _digest(text: str) -> str:
     return digest(text.encode("utf-8", "surrogatepass"))
 
 
+def _stamp_digest(shared: str, stamp: tuple) -> str:
+    """A digest of what an article's HTML is made from (render_bodies' stamp), given `shared`, the digest
+    of what every article's is: its Markdown is hashed as it is, as repr would copy it (twice the time)."""
+    hashed = hashlib.blake2b(stamp[0].encode("utf-8", "surrogatepass"), digest_size=16)
+    hashed.update(f"\0{shared}{stamp[1:4]!r}".encode("utf-8", "surrogatepass"))
+    return hashed.hexdigest()
+
+
 # What loading a part of .nashra-cache/ that is missing, damaged or of another layout may raise.
 UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
               IndexError, KeyError)
@@ -179,13 +188,14 @@ class BuildCache:
     parsed front matter; "links": the reverse maps and related stories; "bodies": the HTML of every article's
     Markdown, its bytes in a blocks file beside it (blocks.py); "words": what the search index read from it,
     kept the same way (Shelf.dump); and for the last output folder, "output": its files, "index": the
-    search index's state, "groups": what each group of pages read), each loaded when its stage starts and
-    written when it ends, so no stage holds the others' part in memory. Every entry is keyed by a digest of
-    what it was made from, so an entry is right whichever build wrote it. The files are named by nashra's
-    version, Python's and the settings: any of them changing starts afresh. Safe to delete at any time."""
+    search index's state, "groups": what each group of pages read; "stamps": the sources' digests by their
+    stat, stamps.py), each loaded when its stage starts and written when it ends, so no stage holds the
+    others' part in memory. Every entry is keyed by a digest of what it was made from, so an entry is right
+    whichever build wrote it. The files are named by nashra's version, Python's and the settings: any of
+    them changing starts afresh. Safe to delete at any time."""
 
     FOLDER = ".nashra-cache"
-    FORMAT = 12                          # the layout of what is kept: a change starts afresh
+    FORMAT = 13                          # the layout of what is kept: a change starts afresh
 
     def __init__(self, root: Path, config: Config):
         # Not the base URL: mention links are root-relative, so `nashra serve` and `nashra build` share it.
@@ -319,8 +329,14 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
 
     store = BuildCache(root, config) if cache else None
     progress.stage("load")
-    sources = source_digest(root, theme, (str(output), config.base_url, drafts, fingerprint)) \
-        if store is not None and remember_output else ""
+    stamps = FileDigests(store.load("stamps").get("files")) if store is not None and remember_output else None
+    sources = source_digest(root, theme, (str(output), config.base_url, drafts, fingerprint), stamps) \
+        if stamps is not None else ""
+    # What a page is made from besides its template and context: the templates and strings themselves.
+    looks = source_digest(root, theme, (fingerprint,), stamps, folders=("templates", "i18n")) if sources else ""
+    if stamps is not None and stamps.changed:
+        store.save("stamps", {"files": stamps.remembered})
+    del stamps                               # at 10,000 articles, 16 MB
     manifest = store.manifest(output) if sources else None
     if manifest is not None and manifest.inputs == sources and output_matches(output, manifest):
         # Nothing the build reads has changed, and the output is as the last build left it.
@@ -387,8 +403,6 @@ def build(root: Path, output: Path | None = None, base_url: str | None = None, d
         inputs = Inputs(site, links, urls, strings, bodies, bios, page_bodies, search=None)
         groups = Planner(inputs).group_keys()
         after_index = [key for key in groups if key[0] == "search"]
-        # What a page is made from besides its template and context: the templates and strings themselves.
-        looks = source_digest(root, theme, (fingerprint,), folders=("templates", "i18n")) if sources else ""
         setting = _digest(looks + repr(urls.fingerprints)) if looks else ""
         trace = store is not None and remember_output
         last_table = store.load("groups") if trace and looks and manifest is not None else {}
@@ -545,10 +559,11 @@ def _plain(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else [type(value).__name__, vars(value)]
 
 
-def source_digest(root: Path, theme: Path, options: tuple,
+def source_digest(root: Path, theme: Path, options: tuple, files: FileDigests,
                   folders: tuple[str, ...] = SOURCE_FOLDERS) -> str:
     """A digest of every file a build reads from these folders of the site and its theme, of nashra's own
-    code and of the build's options: when it is unchanged, so is everything the build would make."""
+    code and of the build's options: when it is unchanged, so is everything the build would make. Each
+    file's digest comes from `files`, which reads only the files whose stat changed."""
     hashed = hashlib.blake2b(repr((__version__, options)).encode("utf-8"), digest_size=16)
     places = [root / name for name in folders] + [theme / name for name in folders if theme.parent != root / "themes"]
     places += [root / CONFIG_FILE, Path(__file__).parent]
@@ -556,7 +571,6 @@ def source_digest(root: Path, theme: Path, options: tuple,
         found = sorted(path for _, path in walk_files(place) if "__pycache__" not in path) \
             if os.path.isdir(place) else [place] if os.path.isfile(place) else []
         for path in found:
-            with open(path, "rb") as stream:
-                hashed.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
-                hashed.update(hashlib.blake2b(stream.read(), digest_size=16).digest())
+            hashed.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
+            hashed.update(files.of(path))
     return hashed.hexdigest()
