@@ -12,7 +12,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import unescape
 from typing import Iterable, NamedTuple
 
@@ -235,11 +235,15 @@ def _plain(line: str) -> bool:
 class Markup:
     """The one Markdown renderer. Not thread-safe: one per process."""
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
-        self._linker = _MentionLinker(self._md)
+    @cached_property
+    def _md(self) -> markdown.Markdown:
+        """Made when first needed: most bodies are plain (plain_blocks), and loading the extensions takes
+        a tenth of a second, which a rebuild of one plain article would spend on nothing else."""
+        md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+        self._linker = _MentionLinker(md)
         # After inline patterns (priority 20) so links made by Markdown are already elements.
-        self._md.treeprocessors.register(self._linker, "nashra-mentions", 5)
+        md.treeprocessors.register(self._linker, "nashra-mentions", 5)
+        return md
 
     def render(self, text: str, mentions: MentionTable | None = None) -> Rendered:
         return self._render(text, mentions)[0]
@@ -261,8 +265,9 @@ class Markup:
             plain = _plain_html(blocks, mentions if mentions is not None and mentions.by_head else None)
             if plain is not None:
                 return plain, blocks
+        md = self._md
         self._linker.table = mentions
-        html = self._md.reset().convert(text) if blocks is None else self._convert_plain(blocks)
+        html = md.reset().convert(text) if blocks is None else self._convert_plain(blocks)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                           url_schemes={"http", "https", "mailto"})
         return Rendered.of(clean, self._linker.first_paragraph, tuple(self._linker.mentioned)), None
