@@ -27,8 +27,8 @@ from .parallel import map_beside, release_memory
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
 from .search import SearchFiles, build_index
-from .stamps import FileDigests
 from .render import environment, layered, render_page, theme_dir
+from .stamps import FileDigests
 from .urls import Urls
 from .write import Entry, Manifest, Staging, digest, output_matches, walk_files
 

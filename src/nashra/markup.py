@@ -238,7 +238,7 @@ class Markup:
     @cached_property
     def _md(self) -> markdown.Markdown:
         """Made when first needed: most bodies are plain (plain_blocks), and loading the extensions takes
-        a tenth of a second, which a rebuild of one plain article would spend on nothing else."""
+        about 0.2 s, which a rebuild of one plain article would spend on nothing else."""
         md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
         self._linker = _MentionLinker(md)
         # After inline patterns (priority 20) so links made by Markdown are already elements.
