@@ -1,5 +1,6 @@
 """Real output files of tiny sites, read back as parsed HTML."""
 
+import gc
 import json
 import re
 import shutil
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nashra import search
+from nashra import build as build_module, search
 from nashra.build import build
 from nashra.errors import BuildError
 from nashra.markup import Markup
@@ -243,6 +244,26 @@ def test_parallel_build_equals_serial_build(make_site, tmp_path):
     files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
     assert [f for f in files if (serial / f).read_bytes() != (parallel / f).read_bytes()] == []
+
+
+def test_a_build_makes_full_collections_rare_and_then_restores_the_collector(make_site, monkeypatch):
+    """A full collection walks every object the build holds; while it runs they wait for a thousand
+    middle ones, and the thresholds are what they were once it ends, failed or not."""
+    before = gc.get_threshold()
+    seen = []
+    make_site_then = build_module.make_site
+
+    def noting_thresholds(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return make_site_then(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "make_site", noting_thresholds)
+    build(make_site(SITE))
+    assert seen[0][:2] == before[:2] and seen[0][2] >= 1000 > before[2]
+    assert gc.get_threshold() == before
+    with pytest.raises(BuildError):
+        build(make_site({"content/articles/bad.ar.md": "---\ntitle: [\n---\nنص\n"}, name="bad"))
+    assert gc.get_threshold() == before
 
 
 def tree(folder):

@@ -23,7 +23,7 @@ from .link import Links, link
 from .load import ParsedFrontMatter, load_content
 from .markup import Markup, MentionTable, Rendered, Target, plain_text
 from .model import Site, make_site
-from .parallel import map_beside, release_memory
+from .parallel import few_full_collections, map_beside, release_memory
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .progress import Progress
 from .search import SearchFiles, build_index
@@ -303,6 +303,7 @@ def check_output(root: Path, output: Path) -> None:
                                    "choose a folder of its own, such as public/ (the default)")])
 
 
+@few_full_collections()
 def build(root: Path, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
           workers: int | None = None, fingerprint: bool = True, cache: bool = True,
           progress: Progress | None = None, remember_output: bool = True) -> BuildReport:

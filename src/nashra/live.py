@@ -34,7 +34,7 @@ from .link import Links, link
 from .load import SECTIONS, content_files, is_temporary, read_document
 from .markup import plain_text
 from .model import Made, Site, assemble, made_from
-from .parallel import map_chunks
+from .parallel import few_full_collections, map_chunks
 from .plan import Inputs, PageJob, Planner, check_pages, check_unique
 from .render import environment, layered, render_page, theme_dir
 from .search import Cancelled, SearchFiles, build_index, read_article, read_digest, update_index
@@ -123,6 +123,7 @@ class LiveBuild:
 
     # --- the two steps ------------------------------------------------------------------------
 
+    @few_full_collections()
     def rebuild(self, changed: set[Path] | None = None, first: Set[PurePosixPath] = frozenset(),
                 first_done: Callable[[Rebuilt], None] | None = None) -> Rebuilt:
         """Bring every page up to date with the sources; `changed`: the files that changed, None for all.
@@ -190,6 +191,7 @@ class LiveBuild:
         result.seconds = time.perf_counter() - started
         return result
 
+    @few_full_collections()
     def finish(self, cancelled: Callable[[], bool] | None = None) -> Rebuilt:
         """Rebuild the search index after `rebuild()`, and the search pages when its address changed.
         `cancelled` (asked now and then) stops it early, leaving the index stale for the next call."""

@@ -11,6 +11,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -70,8 +71,10 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
     global _task, _items
     _task, _items = task, items
     # Move everything made so far out of the collector's sight: a worker's collections would otherwise
-    # walk (and so copy, page by page) the whole of the parent's memory it shares. And hand the memory
-    # freed so far back to the system, so the workers do not start with it resident.
+    # walk (and so copy, page by page) the whole of the parent's memory it shares. Collect first, as a
+    # frozen cycle is never freed (and a build collects in full rarely: few_full_collections). And hand
+    # the memory freed so far back to the system, so the workers do not start with it resident.
+    gc.collect()
     gc.freeze()
     release_memory()
     try:
@@ -87,6 +90,24 @@ def map_beside(task: Callable[[Sequence[T]], R], items: Sequence[T], beside: Cal
     finally:
         _task, _items = None, ()
         gc.unfreeze()
+
+
+# Young collections as usual, full ones only after this many middle ones (Python's default is 10).
+FULL_COLLECTION_EVERY = 1000
+
+
+@contextmanager
+def few_full_collections():
+    """While a build runs, the cycle collector rarely walks every object. A build's objects pile up (the
+    site, what pages share), and Python starts a full collection whenever a quarter more have outlived two
+    young ones: at 10,000 articles, about 70 full collections in the build's processes took 5 of its 75 s
+    of CPU. Young cycles are still collected as usual, and the usual thresholds come back afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], FULL_COLLECTION_EVERY))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def release_memory() -> None:
