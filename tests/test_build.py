@@ -2,13 +2,14 @@
 
 import gc
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from nashra import build as build_module, search
+from nashra import build as build_module, search, stamps
 from nashra.build import build
 from nashra.errors import BuildError
 from nashra.markup import Markup
@@ -310,8 +311,6 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monke
 def test_the_cached_html_is_mapped_by_the_next_build_and_copied_file_to_file(make_site, tmp_path, monkeypatch):
     """The "bodies" part keeps each article's packed HTML in a blocks file: the next build maps it, and
     saving it again copies the unchanged bodies' bytes (in runs) instead of reading them in."""
-    import os
-
     from nashra import blocks
     from nashra.build import BuildCache
     from nashra.config import load_config
@@ -412,9 +411,6 @@ def test_a_rebuild_into_the_same_folder_renders_and_writes_only_what_changed(mak
 def test_a_source_is_read_again_whenever_its_stat_changed(tmp_path, monkeypatch):
     """stamps.FileDigests: a file known by its stat is not read; one rewritten to the same size with its
     modification time set back is (its change time moved), and one changed just now is not remembered."""
-    import os
-
-    from nashra import stamps
     path = tmp_path / "a.md"
     path.write_text("one", encoding="utf-8")
     fresh = stamps.FileDigests()
@@ -436,9 +432,6 @@ def test_a_source_is_read_again_whenever_its_stat_changed(tmp_path, monkeypatch)
 def test_a_rebuild_reads_only_the_sources_whose_stat_changed(make_site, tmp_path, monkeypatch):
     """The build's digest of its sources comes from .nashra-cache/'s stamps: after an edit only that file
     is read to digest it, and the edit is built, even with its size and modification time as they were."""
-    import os
-
-    from nashra import stamps
     monkeypatch.setattr(stamps, "SETTLED_NS", 0)
     files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
                                                             date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
