@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 from datetime import datetime
 from pathlib import Path
@@ -14,12 +17,12 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from nashra import hosting, seo
+from nashra import hosting, markup, seo
 from nashra.build import build
 from nashra.errors import BuildError
 from nashra.urls import Urls
 
-from helpers import ACTORS, REPO, article, broken_links, header_rules, headers_for, page
+from helpers import ACTORS, REPO, article, broken_links, header_rules, headers_for, page, write_site
 
 SAMPLE_URL = "https://nashra.netlify.app"
 PREFIX_URL = "https://user.github.io/project"
@@ -63,6 +66,61 @@ def test_netlify_toml_builds_the_site_and_has_the_rules_nashra_writes(sample):
     # The build's own files say the same for other hosts.
     rules = header_rules((sample / "_headers").read_text(encoding="utf-8"))
     assert len(rules) == len(config["headers"])
+
+
+# Netlify's own cache library, which hands build plugins `utils.cache`: from npm, installed by .ci/run.
+CACHE_UTILS = Path(os.environ.get("NASHRA_NETLIFY_CACHE_UTILS")
+                   or Path.home() / ".cache/nashra/netlify/node_modules/@netlify/cache-utils/lib/main.js")
+# What Netlify does with a build plugin, in short: each event handler called with utils.cache, in the build's folder.
+RUN_PLUGIN = """
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+const [event, folder, cacheDir, cacheUtils, plugin] = process.argv.slice(2)
+const { bindOpts } = await import(pathToFileURL(cacheUtils))
+process.chdir(folder)
+await createRequire(import.meta.url)(plugin)[event]({ utils: { cache: bindOpts({ cacheDir, cwd: folder }) } })
+"""
+
+
+def test_the_netlify_plugin_keeps_the_build_cache_from_one_deploy_to_the_next(tmp_path, monkeypatch):
+    """netlify.toml's plugin saves .nashra-cache/ after a deploy's build and restores it into the next deploy's
+    fresh clone: there, only the edited article's Markdown is rendered, and the output is a cold build's."""
+    node = shutil.which("node")
+    if node is None or not CACHE_UTILS.is_file():
+        install = 'npm install --prefix "$HOME/.cache/nashra/netlify" @netlify/cache-utils@6.0.5, or set NASHRA_NETLIFY_CACHE_UTILS'
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install node and Netlify's cache library: {install}")
+        pytest.skip(f"needs node and Netlify's cache library: {install}")
+    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    plugin = REPO / config["plugins"][0]["package"] / "index.js"
+    (tmp_path / "run.mjs").write_text(RUN_PLUGIN, encoding="utf-8")
+    repo, cache = tmp_path / "repo", tmp_path / "netlify-cache"    # Netlify clones into the same folder each time
+
+    def deploy(files: dict[str, str]) -> str:
+        shutil.rmtree(repo, ignore_errors=True)
+        write_site(repo, files)
+        restored = subprocess.run([node, tmp_path / "run.mjs", "onPreBuild", repo, cache, CACHE_UTILS, plugin],
+                                  capture_output=True, text=True, check=True).stdout
+        build(repo, repo / "public")
+        subprocess.run([node, tmp_path / "run.mjs", "onPostBuild", repo, cache, CACHE_UTILS, plugin], check=True)
+        return restored
+
+    rendered = []
+    render_with_text = markup.Markup.render_with_text
+    monkeypatch.setattr(markup.Markup, "render_with_text",
+                        lambda self, text, table: rendered.append(text) or render_with_text(self, text, table))
+    files = {f"content/articles/s{i:02d}.{lang}.md": article(f"خبر {i}" if lang == "ar" else f"Story {i}",
+                                                            date=f"2025-01-{i:02d}", actors="[ibrahim-kalin]",
+                                                            body=f"قالن {i}. Kalin {i}.")
+             for i in range(1, 5) for lang in ("ar", "en")}
+    assert "no .nashra-cache/ yet" in deploy(files) and len(rendered) == 8
+    rendered.clear()
+    files["content/articles/s03.en.md"] = files["content/articles/s03.en.md"].replace("Kalin 3.", "Kalin 9.")
+    assert "restored .nashra-cache/" in deploy(files)
+    assert rendered == ["قالن 3. Kalin 9.\n"]             # of the 8 Markdown bodies
+    cold = build(repo, tmp_path / "cold", cache=False).output
+    assert {p.relative_to(cold).as_posix(): p.read_bytes() for p in cold.rglob("*") if p.is_file()} == \
+        {p.relative_to(repo / "public").as_posix(): p.read_bytes() for p in (repo / "public").rglob("*") if p.is_file()}
 
 
 def test_every_file_gets_each_header_from_one_rule_at_most(sample):
