@@ -82,6 +82,11 @@ def write_site(root: Path, files: dict[str, str], with_defaults: bool = True) ->
         path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
     return root
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder`, by its path there, with its bytes: two outputs compare equal byte for byte."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def page(public: Path, url_path: str):
     """Parse the page at /url_path/ of a built site."""
     path = public / url_path.strip("/") / "index.html" if not url_path.endswith(".html") else public / url_path

@@ -15,7 +15,7 @@ from nashra.errors import BuildError
 from nashra.markup import Markup
 from nashra.plan import Planner
 
-from helpers import article, broken_links, page
+from helpers import article, broken_links, page, tree
 
 KALIN_AR = article("ليبيا وتركيا تبحثان الاستقرار", date="2025-04-28", actors="[ibrahim-kalin, abdullah-al-lafi]",
                    countries="[ly, tr]", extra='source: {name: "الأمصار", url: "https://example.com/a"}\n',
@@ -265,10 +265,6 @@ def test_a_build_makes_full_collections_rare_and_then_restores_the_collector(mak
     with pytest.raises(BuildError):
         build(make_site({"content/articles/bad.ar.md": "---\ntitle: [\n---\nنص\n"}, name="bad"))
     assert gc.get_threshold() == before
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_a_warm_build_is_byte_identical_to_a_cold_one(make_site, tmp_path, monkeypatch):

@@ -15,13 +15,9 @@ from nashra.errors import BuildError
 from nashra import arabic, live as live_module, search
 from nashra.live import LiveBuild
 
-from helpers import REPO
+from helpers import REPO, tree
 
 BASE = "http://127.0.0.1:8000"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def assert_same_as_full_build(site: Path, live_output: Path, reference: Path) -> None:
